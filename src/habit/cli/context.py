@@ -1,0 +1,59 @@
+"""The one context object at the CLI edge: paths, clock and zone resolved once; the store lazily."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import TYPE_CHECKING
+
+from habit.clock import Clock, SystemClock, local_zone
+from habit.paths import HomePaths, resolve_home
+
+if TYPE_CHECKING:
+    from habit.catalog import Catalog
+    from habit.config import Config
+    from habit.store import Store
+
+
+@dataclass
+class AppContext:
+    paths: HomePaths
+    clock: Clock
+    tz: tzinfo
+    debug: bool = False
+    notices: list[str] = field(default_factory=list)
+    _store: Store | None = None
+
+    @classmethod
+    def from_environment(cls, *, debug: bool = False) -> AppContext:
+        return cls(paths=resolve_home(), clock=SystemClock(), tz=local_zone(), debug=debug)
+
+    def store(self) -> Store:
+        """Open the data file on first use, and close any block a killed process left running."""
+        if self._store is None:
+            from habit.blocklock import recover_orphans
+            from habit.store import open_store
+
+            self._store = open_store(self.paths)
+            for block in recover_orphans(self._store, self.paths):
+                when = block.started_at.astimezone(self.tz).strftime("%a %H:%M")
+                self.notices.append(
+                    f"A focus block from {when} was closed as stopped after "
+                    f"{block.actual_minutes} minutes — that still counts."
+                )
+        return self._store
+
+    def config(self) -> Config:
+        from habit.config import load_config
+
+        return load_config(self.paths)
+
+    def catalog(self) -> Catalog:
+        from habit.catalog import load_catalog
+
+        return load_catalog(self.paths)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None

@@ -1,0 +1,104 @@
+"""config.toml in the data home: the active plans, the peer, sharing and the weekly summary.
+
+Read with tomllib, written atomically with mode 0600. Unknown keys are kept as they are.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from habit.errors import HabitError
+from habit.paths import HomePaths, ensure_home, write_private
+
+# The commitments the product brief names: start ritual, 25-minute block with the wins log,
+# weekly peer check, jaw-clench pause cue, three proud things a week.
+DEFAULT_PLANS = ("start-ritual-and-peer-check", "jaw-clench-pause", "proud-things-and-kind-words")
+
+
+@dataclass(frozen=True)
+class PeerConfig:
+    name: str | None = None
+    backup: str | None = None
+    slot: str | None = None  # "fri 16:00"
+    minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class ShareConfig:
+    webhook: str | None = None
+    auto_post: bool = False
+
+
+@dataclass(frozen=True)
+class Config:
+    active_plans: tuple[str, ...] = ()
+    peer: PeerConfig = field(default_factory=PeerConfig)
+    share: ShareConfig = field(default_factory=ShareConfig)
+    summary_day: str = "sun"
+    summary_at: str = "18:00"
+    extra: dict[str, Any] = field(default_factory=dict)  # keys we do not know, kept on save
+
+
+def load_config(paths: HomePaths) -> Config:
+    """The saved config, or an empty one when habit was never initialised."""
+    try:
+        raw = paths.config.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        # Never initialised: behave as `habit init` would, without writing anything yet.
+        return Config(active_plans=DEFAULT_PLANS)
+    except OSError as err:
+        raise HabitError(f"cannot read {paths.config} ({err.strerror}).") from err
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as err:
+        raise HabitError(f"{paths.config} is not valid TOML ({err}); fix or remove it.") from err
+    return _from_dict(data)
+
+
+def save_config(paths: HomePaths, config: Config) -> None:
+    import tomli_w
+
+    ensure_home(paths)
+    write_private(paths.config, tomli_w.dumps(_to_dict(config)))
+
+
+def with_active(config: Config, plan_ids: list[str]) -> Config:
+    return replace(config, active_plans=tuple(dict.fromkeys(plan_ids)))
+
+
+def _from_dict(data: dict[str, Any]) -> Config:
+    plans = data.get("plans", {})
+    peer = data.get("peer", {})
+    share = data.get("share", {})
+    summary = data.get("summary", {})
+    known = {"plans", "peer", "share", "summary"}
+    active = plans.get("active", []) if isinstance(plans, dict) else []
+    return Config(
+        active_plans=tuple(str(p) for p in active),
+        peer=PeerConfig(
+            name=peer.get("name"), backup=peer.get("backup"), slot=peer.get("slot"),
+            minutes=peer.get("minutes"),
+        ),
+        share=ShareConfig(webhook=share.get("webhook"), auto_post=bool(share.get("auto_post"))),
+        summary_day=str(summary.get("day", "sun")),
+        summary_at=str(summary.get("at", "18:00")),
+        extra={k: v for k, v in data.items() if k not in known},
+    )
+
+
+def _to_dict(config: Config) -> dict[str, Any]:
+    def clean(values: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in values.items() if v is not None}
+
+    data: dict[str, Any] = dict(config.extra)
+    data["plans"] = {"active": list(config.active_plans)}
+    peer = clean(vars(config.peer))
+    if peer:
+        data["peer"] = peer
+    share = clean(vars(config.share))
+    if config.share.webhook or config.share.auto_post:
+        data["share"] = share
+    data["summary"] = {"day": config.summary_day, "at": config.summary_at}
+    return data

@@ -1,0 +1,102 @@
+"""Where habit keeps its data. Resolution is pure; directories are created only on a write."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from habit.errors import StoreError
+
+DB_NAME = "habit.db"
+
+
+@dataclass(frozen=True)
+class HomePaths:
+    root: Path
+
+    @property
+    def db(self) -> Path:
+        return self.root / DB_NAME
+
+    @property
+    def config(self) -> Path:
+        return self.root / "config.toml"
+
+    @property
+    def plans_dir(self) -> Path:
+        return self.root / "plans"
+
+    @property
+    def reviews_dir(self) -> Path:
+        return self.root / "reviews"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def socket(self) -> Path:
+        return self.root / "habit.sock"
+
+    @property
+    def state(self) -> Path:
+        return self.root / "state.toml"
+
+
+def resolve_home(environ: dict[str, str] | None = None) -> HomePaths:
+    """HABIT_HOME if set, else the platform's user data dir. Touches nothing on disk."""
+    env = os.environ if environ is None else environ
+    explicit = env.get("HABIT_HOME", "").strip()
+    if explicit:
+        return HomePaths(Path(explicit).expanduser())
+    if not env.get("HOME") and os.name == "posix":
+        raise StoreError(
+            "HOME is not set, so there is no place for your data; set HOME or HABIT_HOME."
+        )
+    from platformdirs import user_data_dir
+
+    return HomePaths(Path(user_data_dir("habit", appauthor=False)))
+
+
+def ensure_home(paths: HomePaths) -> HomePaths:
+    """Create the data home (0700) if needed; say clearly when it cannot be used."""
+    root = paths.root
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(
+            f"cannot create the data folder {root} ({err.strerror}); "
+            "set HABIT_HOME to a folder you can write."
+        ) from err
+    if not root.is_dir():
+        raise StoreError(f"{root} is not a folder; set HABIT_HOME to a folder you can write.")
+    mode = stat.S_IMODE(root.stat().st_mode)
+    if mode & 0o077:
+        try:
+            root.chmod(0o700)
+        except OSError:
+            pass  # not ours to change (a shared HABIT_HOME); files inside are still 0600
+    if not os.access(root, os.W_OK | os.X_OK):
+        raise StoreError(
+            f"the data folder {root} is read-only; make it writable or set HABIT_HOME elsewhere."
+        )
+    return paths
+
+
+def write_private(path: Path, data: bytes | str) -> None:
+    """Write a file atomically with mode 0600 (config, exports, summaries)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

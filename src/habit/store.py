@@ -1,0 +1,517 @@
+"""The store: engine, PRAGMAs, migrations, and the one place each kind of row is written.
+
+Sessions are short; every function returns plain frozen records, never ORM rows.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import event, func
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+from sqlmodel import Session, SQLModel, create_engine, select
+
+from habit.errors import NotFound, StoreError
+from habit.models import SCHEMA_VERSION, Block, Entry, Reminder
+from habit.paths import HomePaths, ensure_home
+
+ENTRY_KINDS = ("win", "proud", "pause", "peer", "reflection", "step", "experiment", "note")
+BUSY_TIMEOUT_MS = 10_000
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+T = TypeVar("T")
+
+
+# ---------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    id: int
+    uid: str
+    kind: str
+    text: str
+    at: datetime
+    created_at: datetime
+    commitment_id: str | None = None
+    block_id: int | None = None
+    peer: str | None = None
+    reply: str | None = None
+
+
+@dataclass(frozen=True)
+class BlockRecord:
+    id: int
+    uid: str
+    commitment_id: str | None
+    started_at: datetime
+    planned_minutes: int
+    goal: str
+    label: str | None
+    status: str
+    last_seen_at: datetime
+    ended_at: datetime | None
+    actual_seconds: int | None
+
+    @property
+    def actual_minutes(self) -> int:
+        """Whole minutes, rounded to nearest; a block under a minute still shows as 0."""
+        return round((self.actual_seconds or 0) / 60)
+
+
+@dataclass(frozen=True)
+class ReminderRecord:
+    id: int
+    commitment_id: str
+    due_at: datetime
+    sent_at: datetime
+    channel: str
+    title: str
+    body: str
+
+
+def _entry(row: Entry) -> EntryRecord:
+    return EntryRecord(
+        row.id, row.uid, row.kind, row.text, row.at, row.created_at, row.commitment_id,
+        row.block_id, row.peer, row.reply,
+    )
+
+
+def _block(row: Block) -> BlockRecord:
+    return BlockRecord(
+        row.id, row.uid, row.commitment_id, row.started_at, row.planned_minutes, row.goal,
+        row.label, row.status, row.last_seen_at, row.ended_at, row.actual_seconds,
+    )
+
+
+def _reminder(row: Reminder) -> ReminderRecord:
+    return ReminderRecord(
+        row.id, row.commitment_id, row.due_at, row.sent_at, row.channel, row.title, row.body
+    )
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
+
+
+# ---------------------------------------------------------------- opening
+
+
+def open_store(paths: HomePaths, *, create: bool = True) -> Store:
+    """Open (and if needed create and migrate) the data file. Never overwrites a foreign file."""
+    db = paths.db
+    exists = db.exists()
+    if exists:
+        _check_header(db)
+        _check_version(db)
+    elif not create:
+        raise StoreError(f"no data yet at {db}; run `habit init` or log something first.")
+    else:
+        ensure_home(paths)
+        _create_private_file(db)
+    engine = make_engine(db)
+    store = Store(engine, db)
+    store.migrate()
+    return store
+
+
+def _check_header(db: Path) -> None:
+    try:
+        with db.open("rb") as handle:
+            head = handle.read(len(_SQLITE_MAGIC))
+    except PermissionError as err:
+        raise StoreError(f"cannot read {db} ({err.strerror}); check its permissions.") from err
+    if head and head != _SQLITE_MAGIC:
+        raise StoreError(
+            f"{db} is not a habit data file (not SQLite); it was left untouched. "
+            "Move it away or set HABIT_HOME to another folder."
+        )
+
+
+def _check_version(db: Path) -> None:
+    """Refuse a newer schema before anything (even WAL mode) writes to the file."""
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error as err:
+        raise translate(err, db) from err
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{db} was written by a newer habit (schema {version}, this one knows "
+            f"{SCHEMA_VERSION}); it was left untouched. Upgrade habit to open it."
+        )
+
+
+def _create_private_file(db: Path) -> None:
+    try:
+        fd = os.open(db, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as err:
+        raise StoreError(
+            f"cannot create {db} ({err.strerror}); set HABIT_HOME to a folder you can write."
+        ) from err
+
+
+def make_engine(db: Path):
+    engine = create_engine(f"sqlite:///{db}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every test
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _on_begin)
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover
+        # Writers take the lock up front, so a read-then-write never dead-ends on "locked".
+        immediate = conn.get_execution_options().get("immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def translate(err: Exception, db: Path) -> StoreError:
+    """Turn a SQLite failure into one line the user can act on."""
+    text = str(getattr(err, "orig", err)).lower()
+    if "full" in text:
+        return StoreError(
+            f"the disk holding {db} is full; nothing new was saved. Free some space and try again."
+        )
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"{db} is read-only; nothing new was saved. Check its permissions.")
+    if "locked" in text or "busy" in text:
+        return StoreError(f"{db} is busy in another program; nothing new was saved. Try again.")
+    if "not a database" in text or "malformed" in text:
+        return StoreError(
+            f"{db} is damaged or not a habit data file; it was left untouched. "
+            "Restore a backup or move it away."
+        )
+    if "unable to open" in text:
+        return StoreError(f"cannot open {db}; check that its folder exists and is writable.")
+    return StoreError(f"the data file {db} could not be used ({text}).")
+
+
+# ---------------------------------------------------------------- the store
+
+
+class Store:
+    def __init__(self, engine, db: Path) -> None:
+        self.engine = engine
+        self.db = db
+
+    # -- plumbing
+    @contextmanager
+    def _session(self, *, write: bool = False) -> Iterator[Session]:
+        bind = self.engine.execution_options(immediate=True) if write else self.engine
+        try:
+            with Session(bind, expire_on_commit=False) as session:
+                yield session
+                if write:
+                    session.commit()
+        except IntegrityError:
+            raise
+        except (OperationalError, DatabaseError) as err:
+            raise translate(err, self.db) from err
+
+    def _write(self, action: Callable[[Session], T]) -> T:
+        """Run one short write transaction, retrying a few times if another writer holds it."""
+        for attempt in range(5):
+            try:
+                with self._session(write=True) as session:
+                    return action(session)
+            except StoreError as err:
+                if "busy" not in str(err) or attempt == 4:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _read(self, action: Callable[[Session], T]) -> T:
+        with self._session() as session:
+            return action(session)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- schema
+    def user_version(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+
+    def migrate(self) -> None:
+        try:
+            version = self.user_version()
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.db} was written by a newer habit (schema {version}, this one knows "
+                    f"{SCHEMA_VERSION}); it was left untouched. Upgrade habit to open it."
+                )
+            if version == SCHEMA_VERSION:
+                return
+            if version > 0 or self._has_tables():
+                self.backup_to(self.db.with_name(f"{self.db.name}.v{version}.bak"))
+            with self.engine.begin() as conn:
+                for step in MIGRATIONS[version:SCHEMA_VERSION]:
+                    step(conn)
+                conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except (OperationalError, DatabaseError) as err:
+            raise translate(err, self.db) from err
+
+    def _has_tables(self) -> bool:
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE type='table'"
+            ).scalar()
+        return bool(rows)
+
+    def integrity_check(self) -> str:
+        with self.engine.connect() as conn:
+            return str(conn.exec_driver_sql("PRAGMA integrity_check").scalar())
+
+    def backup_to(self, target: Path) -> Path:
+        """A consistent copy via SQLite's online backup API, mode 0600, safe while others write."""
+        target = Path(target)
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        os.close(fd)
+        try:
+            source = sqlite3.connect(self.db, timeout=BUSY_TIMEOUT_MS / 1000)
+            dest = sqlite3.connect(tmp)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
+                source.close()
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, target)
+        except sqlite3.Error as err:
+            tmp.unlink(missing_ok=True)
+            raise translate(err, target) from err
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return target
+
+    # -- entries
+    def add_entry(
+        self, kind: str, text: str, at: datetime, *, created_at: datetime,
+        commitment_id: str | None = None, block_id: int | None = None,
+        peer: str | None = None, reply: str | None = None, uid: str | None = None,
+    ) -> EntryRecord:
+        if kind not in ENTRY_KINDS:
+            raise ValueError(f"unknown entry kind {kind!r}")
+        row = Entry(
+            uid=uid or new_uid(), kind=kind, text=text, at=at, created_at=created_at,
+            commitment_id=commitment_id, block_id=block_id, peer=peer, reply=reply,
+        )
+
+        def action(session: Session) -> EntryRecord:
+            session.add(row)
+            session.flush()
+            return _entry(row)
+
+        return self._write(action)
+
+    def entries(
+        self, *, since: datetime | None = None, until: datetime | None = None,
+        kinds: Iterable[str] | None = None, limit: int | None = None, newest_first: bool = False,
+    ) -> list[EntryRecord]:
+        query = select(Entry)
+        if since is not None:
+            query = query.where(Entry.at >= since)
+        if until is not None:
+            query = query.where(Entry.at < until)
+        if kinds is not None:
+            query = query.where(Entry.kind.in_(list(kinds)))
+        order = (Entry.at.desc(), Entry.id.desc()) if newest_first else (Entry.at, Entry.id)
+        query = query.order_by(*order)
+        if limit is not None:
+            query = query.limit(limit)
+        return self._read(lambda s: [_entry(row) for row in s.exec(query)])
+
+    def count_entries(self, kind: str, since: datetime, until: datetime) -> int:
+        query = select(func.count()).select_from(Entry).where(
+            Entry.kind == kind, Entry.at >= since, Entry.at < until
+        )
+        return self._read(lambda s: int(s.exec(query).one()))
+
+    def get_entry(self, entry_id: int) -> EntryRecord:
+        def action(session: Session) -> EntryRecord:
+            row = session.get(Entry, entry_id)
+            if row is None:
+                raise NotFound(f"there is no entry {entry_id}; `habit history` lists them.")
+            return _entry(row)
+
+        return self._read(action)
+
+    def last_entry(self) -> EntryRecord | None:
+        query = select(Entry).order_by(Entry.created_at.desc(), Entry.id.desc()).limit(1)
+        return self._read(lambda s: next((_entry(r) for r in s.exec(query)), None))
+
+    def delete_entry(self, entry_id: int) -> EntryRecord:
+        def action(session: Session) -> EntryRecord:
+            row = session.get(Entry, entry_id)
+            if row is None:
+                raise NotFound(f"there is no entry {entry_id}; nothing was removed.")
+            record = _entry(row)
+            session.delete(row)
+            return record
+
+        return self._write(action)
+
+    def edit_entry(self, entry_id: int, text: str) -> EntryRecord:
+        def action(session: Session) -> EntryRecord:
+            row = session.get(Entry, entry_id)
+            if row is None:
+                raise NotFound(f"there is no entry {entry_id}; `habit history` lists them.")
+            row.text = text
+            session.add(row)
+            session.flush()
+            return _entry(row)
+
+        return self._write(action)
+
+    # -- blocks
+    def start_block(
+        self, *, started_at: datetime, planned_minutes: int, goal: str = "",
+        label: str | None = None, commitment_id: str | None = None, uid: str | None = None,
+    ) -> BlockRecord:
+        row = Block(
+            uid=uid or new_uid(), commitment_id=commitment_id, started_at=started_at,
+            planned_minutes=planned_minutes, goal=goal, label=label, status="running",
+            last_seen_at=started_at,
+        )
+
+        def action(session: Session) -> BlockRecord:
+            session.add(row)
+            session.flush()
+            return _block(row)
+
+        return self._write(action)
+
+    def update_block(self, block_id: int, *, goal: str | None = None,
+                     last_seen_at: datetime | None = None) -> BlockRecord:
+        def action(session: Session) -> BlockRecord:
+            row = self._block_row(session, block_id)
+            if goal is not None:
+                row.goal = goal
+            if last_seen_at is not None and row.status == "running":
+                row.last_seen_at = last_seen_at
+            session.add(row)
+            session.flush()
+            return _block(row)
+
+        return self._write(action)
+
+    def finish_block(self, block_id: int, *, status: str, ended_at: datetime) -> BlockRecord:
+        """Close a running block once; closing it again changes nothing (never counted twice)."""
+        if status not in ("completed", "interrupted"):
+            raise ValueError(status)
+
+        def action(session: Session) -> BlockRecord:
+            row = self._block_row(session, block_id)
+            if row.status != "running":
+                return _block(row)
+            ended = max(ended_at, row.started_at)
+            row.status = status
+            row.ended_at = ended
+            row.last_seen_at = ended
+            row.actual_seconds = int(round((ended - row.started_at).total_seconds()))
+            session.add(row)
+            session.flush()
+            return _block(row)
+
+        return self._write(action)
+
+    @staticmethod
+    def _block_row(session: Session, block_id: int) -> Block:
+        row = session.get(Block, block_id)
+        if row is None:
+            raise NotFound(f"there is no block {block_id}.")
+        return row
+
+    def get_block(self, block_id: int) -> BlockRecord:
+        return self._read(lambda s: _block(self._block_row(s, block_id)))
+
+    def running_blocks(self) -> list[BlockRecord]:
+        query = select(Block).where(Block.status == "running").order_by(Block.started_at)
+        return self._read(lambda s: [_block(row) for row in s.exec(query)])
+
+    def blocks(self, *, since: datetime | None = None,
+               until: datetime | None = None) -> list[BlockRecord]:
+        query = select(Block)
+        if since is not None:
+            query = query.where(Block.started_at >= since)
+        if until is not None:
+            query = query.where(Block.started_at < until)
+        query = query.order_by(Block.started_at, Block.id)
+        return self._read(lambda s: [_block(row) for row in s.exec(query)])
+
+    # -- reminders
+    def add_reminder(
+        self, *, commitment_id: str, due_at: datetime, sent_at: datetime, channel: str,
+        title: str = "", body: str = "",
+    ) -> ReminderRecord | None:
+        """Record a reminder; None if this (commitment, due time) was already recorded."""
+        row = Reminder(commitment_id=commitment_id, due_at=due_at, sent_at=sent_at,
+                       channel=channel, title=title, body=body)
+
+        def action(session: Session) -> ReminderRecord:
+            session.add(row)
+            session.flush()
+            return _reminder(row)
+
+        try:
+            return self._write(action)
+        except IntegrityError:
+            return None
+
+    def reminders(self, *, since: datetime | None = None, until: datetime | None = None,
+                  commitment_id: str | None = None) -> list[ReminderRecord]:
+        query = select(Reminder)
+        if since is not None:
+            query = query.where(Reminder.due_at >= since)
+        if until is not None:
+            query = query.where(Reminder.due_at < until)
+        if commitment_id is not None:
+            query = query.where(Reminder.commitment_id == commitment_id)
+        query = query.order_by(Reminder.due_at)
+        return self._read(lambda s: [_reminder(row) for row in s.exec(query)])
+
+    def last_reminder(self, commitment_id: str) -> ReminderRecord | None:
+        query = (select(Reminder).where(Reminder.commitment_id == commitment_id)
+                 .order_by(Reminder.due_at.desc()).limit(1))
+        return self._read(lambda s: next((_reminder(r) for r in s.exec(query)), None))
+
+    # -- whole-history operations (export / import)
+    def all_rows(self) -> tuple[list[BlockRecord], list[EntryRecord]]:
+        return self.blocks(), self.entries()
+
+    def has_uid(self, table: str, uid: str) -> bool:
+        model = {"block": Block, "entry": Entry}[table]
+        query = select(func.count()).select_from(model).where(model.uid == uid)
+        return self._read(lambda s: bool(s.exec(query).one()))
+
+
+def _migrate_to_1(conn) -> None:
+    SQLModel.metadata.create_all(conn)
+
+
+# MIGRATIONS[n] takes a file at schema n to n+1. Append, never edit, a released step.
+MIGRATIONS: list[Callable] = [_migrate_to_1]
