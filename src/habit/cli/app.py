@@ -115,9 +115,21 @@ def root(
 
 
 def _register() -> None:
-    from habit.cli import plan_cmds
+    from habit.cli import (
+        block_cmds,
+        data_cmds,
+        distill_cmds,
+        log_cmds,
+        plan_cmds,
+        remind_cmds,
+        review_cmds,
+        share_cmds,
+    )
 
-    plan_cmds.register(app)
+    # Order here is the order in `habit --help`: the everyday commands first.
+    for module in (block_cmds, log_cmds, review_cmds, share_cmds, remind_cmds, plan_cmds,
+                   distill_cmds, data_cmds):
+        module.register(app)
 
 
 _register()
