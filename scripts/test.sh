@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install habit with its test tools into ./.venv (first run only) and run the whole test suite.
-. "$(dirname "$0")/_venv.sh" "[test]"
+HABIT_EXTRAS="[test]" . "$(dirname "$0")/_venv.sh"
 sh scripts/test-deps.sh
-.venv/bin/ruff check src tests bench
+.venv/bin/ruff check src tests $([ -d bench ] && echo bench)
 exec .venv/bin/python -m pytest "$@"
