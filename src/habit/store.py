@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from sqlalchemy import event, func
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, create_engine, select
 
 from habit.errors import NotFound, StoreError
 from habit.models import SCHEMA_VERSION, Block, Entry, Reminder
@@ -509,8 +509,62 @@ class Store:
         return self._read(lambda s: bool(s.exec(query).one()))
 
 
+# Schema 1 as first released, frozen: never edit it. A change to models.py needs a new step
+# appended below (tests/unit/test_migrations.py compares the migrated file with models.py).
+# IF NOT EXISTS: a pre-release file has these tables at user_version 0; step 1 then only stamps it.
+_SCHEMA_1 = (
+    """CREATE TABLE IF NOT EXISTS block (
+	id INTEGER NOT NULL,
+	uid VARCHAR NOT NULL,
+	commitment_id VARCHAR,
+	started_at DATETIME NOT NULL,
+	planned_minutes INTEGER NOT NULL,
+	goal VARCHAR NOT NULL,
+	label VARCHAR,
+	status VARCHAR NOT NULL,
+	last_seen_at DATETIME NOT NULL,
+	ended_at DATETIME,
+	actual_seconds INTEGER,
+	PRIMARY KEY (id),
+	UNIQUE (uid)
+)""",
+    "CREATE INDEX IF NOT EXISTS ix_block_started_at ON block (started_at)",
+    """CREATE TABLE IF NOT EXISTS reminder (
+	id INTEGER NOT NULL,
+	commitment_id VARCHAR NOT NULL,
+	due_at DATETIME NOT NULL,
+	sent_at DATETIME NOT NULL,
+	channel VARCHAR NOT NULL,
+	title VARCHAR NOT NULL,
+	body VARCHAR NOT NULL,
+	PRIMARY KEY (id),
+	UNIQUE (commitment_id, due_at)
+)""",
+    "CREATE INDEX IF NOT EXISTS ix_reminder_due_at ON reminder (due_at)",
+    "CREATE INDEX IF NOT EXISTS ix_reminder_commitment_id ON reminder (commitment_id)",
+    """CREATE TABLE IF NOT EXISTS entry (
+	id INTEGER NOT NULL,
+	uid VARCHAR NOT NULL,
+	kind VARCHAR NOT NULL,
+	text VARCHAR NOT NULL,
+	at DATETIME NOT NULL,
+	created_at DATETIME NOT NULL,
+	commitment_id VARCHAR,
+	block_id INTEGER,
+	peer VARCHAR,
+	reply VARCHAR,
+	PRIMARY KEY (id),
+	UNIQUE (uid),
+	FOREIGN KEY(block_id) REFERENCES block (id) ON DELETE SET NULL
+)""",
+    "CREATE INDEX IF NOT EXISTS ix_entry_at ON entry (at)",
+    "CREATE INDEX IF NOT EXISTS ix_entry_kind_at ON entry (kind, at)",
+)
+
+
 def _migrate_to_1(conn) -> None:
-    SQLModel.metadata.create_all(conn)
+    for statement in _SCHEMA_1:
+        conn.exec_driver_sql(statement)
 
 
 # MIGRATIONS[n] takes a file at schema n to n+1. Append, never edit, a released step.
