@@ -295,6 +295,7 @@ class Store:
             dest = sqlite3.connect(tmp)
             try:
                 source.backup(dest)
+                dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal
             finally:
                 dest.close()
                 source.close()
@@ -507,6 +508,55 @@ class Store:
         model = {"block": Block, "entry": Entry}[table]
         query = select(func.count()).select_from(model).where(model.uid == uid)
         return self._read(lambda s: bool(s.exec(query).one()))
+
+    def import_rows(self, blocks: list[dict], entries: list[dict]) -> tuple[int, int]:
+        """Add exported rows in ONE transaction, skipping every uid already here (so importing
+        twice adds nothing). Entries name their block by `block_uid`. Returns (blocks, entries) added.
+        """
+        def action(session: Session) -> tuple[int, int]:
+            block_ids = dict(session.exec(select(Block.uid, Block.id)).all())
+            entry_uids = set(session.exec(select(Entry.uid)).all())
+            added_blocks = added_entries = 0
+            for fields in blocks:
+                if fields["uid"] in block_ids:
+                    continue
+                row = Block(**fields)
+                session.add(row)
+                session.flush()
+                block_ids[row.uid] = row.id
+                added_blocks += 1
+            for fields in entries:
+                values = dict(fields)
+                block_uid = values.pop("block_uid", None)
+                if values["uid"] in entry_uids:
+                    continue
+                session.add(Entry(**values, block_id=block_ids.get(block_uid) if block_uid else None))
+                entry_uids.add(values["uid"])
+                added_entries += 1
+            return added_blocks, added_entries
+
+        return self._write(action)
+
+    def block_uids(self) -> dict[int, str]:
+        return self._read(lambda s: {i: u for u, i in s.exec(select(Block.uid, Block.id)).all()})
+
+    def bulk_add(self, *, blocks: Iterable[dict] = (), entries: Iterable[dict] = ()) -> int:
+        """Many Block/Entry rows (dicts of their fields) in ONE transaction; returns how many.
+
+        For synthetic histories (bench/make_history.py): the same models and time type as every
+        other write, without a commit per row. Entries here cannot point at these blocks.
+        """
+        block_rows = [Block(**{"uid": new_uid(), "status": "completed", **b}) for b in blocks]
+        entry_rows = [Entry(**{"uid": new_uid(), **e}) for e in entries]
+        if any(row.kind not in ENTRY_KINDS for row in entry_rows):
+            raise ValueError("unknown entry kind")
+
+        def action(session: Session) -> int:
+            session.add_all(block_rows)
+            session.add_all(entry_rows)
+            return len(block_rows) + len(entry_rows)
+
+        return self._write(action)
 
 
 # Schema 1 as first released, frozen: never edit it. A change to models.py needs a new step
