@@ -1,9 +1,232 @@
-"""Commands: to be filled in (see the issue that owns this module)."""
+"""`habit share`, `habit peer setup` and `habit calendar`: sharing outward, only when asked."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import typer
+
+from habit.cli.context import AppContext
+
+POST_TIMEOUT_S = 5.0
+NO_WEBHOOK = ("No webhook is set up; the text stays here. "
+              "`habit share setup --webhook URL` to add one.")
+
+
+# ---------------------------------------------------------------- habit peer setup
+
+
+def peer_setup(
+    ctx: typer.Context,
+    name: str = typer.Option(..., "--name", help="Your peer for the weekly check."),
+    backup: str | None = typer.Option(None, "--backup", help="Who steps in when the peer can't."),
+    slot: str | None = typer.Option(
+        None, "--slot", metavar='"DAY HH:MM"', help='The weekly slot, like "fri 16:00" (default: the plan).'
+    ),
+    minutes: int | None = typer.Option(None, "--minutes", help="How long it is (default: the plan's)."),
+) -> None:
+    """Set who your weekly peer check is with, the backup, and the slot. Replaces the previous set-up.
+
+    Example: habit peer setup --name Sam --backup Alex --slot "fri 16:00" --minutes 5
+    """
+    from habit.share import peer_check_commitment, peer_slot, setup_peer
+
+    app_ctx: AppContext = ctx.obj
+    peer = setup_peer(app_ctx.paths, name=name, backup=backup, slot=slot, minutes=minutes)
+    config = app_ctx.config()
+    when = peer_slot(config, peer_check_commitment(app_ctx.catalog()))
+    parts = [f"with {peer.name}"]
+    if when:
+        origin = "" if when.from_config else " (the plan's time)"
+        parts.append(f"{when.describe()}{origin}, {when.minutes} minutes")
+    backup_text = f"; backup: {peer.backup}" if peer.backup else ""
+    typer.echo(f"Weekly peer check {', '.join(parts)}{backup_text}.")
+    typer.echo("Saved. The reminder and the review use it; `habit calendar -o habit.ics` "
+               "puts it in your calendar.")
+
+
+# ---------------------------------------------------------------- habit share
+
+
+def share_show(
+    ctx: typer.Context,
+    week: str | None = typer.Option(None, "--week", metavar="2026-W47", help="Which ISO week."),
+    last: bool = typer.Option(False, "--last", help="Last week instead of this one."),
+    need: str | None = typer.Option(None, "--need", help='Line 2, e.g. "permission to slow down".'),
+    post: bool = typer.Option(False, "--post", help="Also post it to your webhook, if one is set up."),
+) -> None:
+    """Print the two-line peer text for the week and copy it to the clipboard.
+
+    Line 1 is what you did (blocks, focused minutes, a win or two), line 2 what you need.
+    Without --need you are asked (on a terminal); Enter keeps "permission to slow down".
+
+    Example: habit share --last --need "an hour with the data" --post
+    """
+    from habit import clipboard
+    from habit.review import choose_week
+    from habit.share import DEFAULT_NEED, share_week
+
+    app_ctx: AppContext = ctx.obj
+    now = app_ctx.clock.now()
+    which = choose_week(week, last=last, now=now, tz=app_ctx.tz)
+    if need is None and sys.stdin.isatty():
+        need = typer.prompt("What do you need from your peer?", default=DEFAULT_NEED)
+    text = share_week(app_ctx.store(), app_ctx.catalog(), week=which, tz=app_ctx.tz, now=now,
+                      config=app_ctx.config(), need=need)
+    typer.echo(text)
+    copied = clipboard.copy(text)
+    typer.echo("Copied to the clipboard." if copied else "No clipboard here; copy it from above.",
+               err=True)
+    if post:
+        _post(app_ctx, text)
+
+
+def _post(app_ctx: AppContext, text: str) -> None:
+    from habit.errors import HabitError
+    from habit.webhook import post_text, redact
+
+    webhook = app_ctx.config().share.webhook
+    if not webhook:
+        raise HabitError(NO_WEBHOOK)
+    post_text(webhook, text, timeout=POST_TIMEOUT_S)
+    typer.echo(f"Posted to {redact(webhook)}.", err=True)
+
+
+def share_setup(
+    ctx: typer.Context,
+    webhook: str | None = typer.Option(
+        None, "--webhook", metavar="URL",
+        help="Incoming-webhook address (Slack, Mattermost, Discord-compatible). '-' reads it from stdin.",
+    ),
+    auto_post: bool | None = typer.Option(
+        None, "--auto-post/--no-auto-post", help="Post the one-line log after each focus block."
+    ),
+    remove: bool = typer.Option(False, "--remove", help="Forget the webhook; nothing is posted anymore."),
+) -> None:
+    """Set up (or remove) the webhook `habit share --post` uses. Without options, shows the set-up.
+
+    Example: habit share setup --webhook https://hooks.slack.com/services/T000/B000/XXXX --auto-post
+    """
+    from habit.errors import UsageProblem
+    from habit.share import is_plain_http, remove_webhook, setup_webhook
+    from habit.webhook import redact
+
+    app_ctx: AppContext = ctx.obj
+    if remove:
+        if webhook is not None or auto_post is not None:
+            raise UsageProblem("--remove goes alone; it forgets the webhook and turns auto-post off.")
+        had = remove_webhook(app_ctx.paths)
+        typer.echo("The webhook is forgotten; nothing leaves this machine." if had
+                   else "No webhook was set up; nothing leaves this machine.")
+        return
+    if webhook == "-":
+        webhook = sys.stdin.readline()
+    if webhook is None and auto_post is None:
+        share = app_ctx.config().share
+    else:
+        share = setup_webhook(app_ctx.paths, webhook=webhook, auto_post=auto_post)
+    if not share.webhook:
+        typer.echo(NO_WEBHOOK)
+        return
+    verb = "is set up" if webhook is None and auto_post is None else "saved"
+    typer.echo(f"Webhook {verb}: {redact(share.webhook)}")
+    typer.echo(f"Auto-post after each focus block: {'on' if share.auto_post else 'off'}.")
+    if is_plain_http(share.webhook):
+        typer.echo("Note: this address is plain http, so the text travels unencrypted.")
+    typer.echo("`habit share --post` posts the weekly text; `habit share setup --remove` forgets it.")
+
+
+# ---------------------------------------------------------------- habit calendar
+
+
+def calendar(
+    ctx: typer.Context,
+    output: Path | None = typer.Option(
+        None, "-o", "--output", metavar="FILE", help="Write to FILE (mode 0600) instead of the terminal.",
+        dir_okay=False,
+    ),
+) -> None:
+    """Export the active schedule as an iCalendar (.ics) file for your calendar program.
+
+    One repeating event per scheduled commitment, in your time zone, with a reminder.
+    Importing it again updates the events instead of adding copies.
+
+    Example: habit calendar -o habit.ics
+    """
+    from habit.calendar_export import export_calendar
+
+    app_ctx: AppContext = ctx.obj
+    result = export_calendar(app_ctx.catalog(), app_ctx.config(), tz=app_ctx.tz, now=app_ctx.clock.now())
+    if output is None or str(output) == "-":
+        typer.echo(result.ics.decode("utf-8"), nl=False)
+        _calendar_notes(result, err=True)
+        return
+    _write(output, result.ics)
+    typer.echo(f"Wrote {len(result.events)} events to {output}:")
+    _calendar_notes(result, err=False)
+    typer.echo("Import it into your calendar; importing it again updates the same events.")
+
+
+def _write(output: Path, data: bytes) -> None:
+    from habit.errors import HabitError
+    from habit.paths import write_private
+
+    target = output.expanduser()
+    if target.is_dir():
+        raise HabitError(f"{output} is a folder; give a file name, like {output}/habit.ics.")
+    if not target.parent.is_dir():
+        raise HabitError(f"the folder {target.parent} does not exist; create it or choose another place.")
+    try:
+        write_private(target, data)
+    except OSError as err:
+        raise HabitError(f"cannot write {output} ({err.strerror}); choose another place.") from None
+
+
+def _calendar_notes(result, *, err: bool) -> None:
+    seen: dict[str, int] = {}
+    for event in result.events:
+        seen[event.commitment_id] = seen.get(event.commitment_id, 0) + 1
+    if not err:
+        shown: set[str] = set()
+        for event in result.events:
+            if event.commitment_id in shown:
+                continue
+            shown.add(event.commitment_id)
+            count = seen[event.commitment_id]
+            extra = f" — {count} events, one per time of day" if count > 1 else ""
+            typer.echo(f"  {event.title}: {event.when}{extra}")
+    for skip in result.skipped:
+        typer.echo(f"Not in the calendar: {skip.commitment_id} ({skip.reason}).", err=err)
+
+
+# ---------------------------------------------------------------- wiring
+
+
+def _share_app() -> typer.Typer:
+    from habit.cli.app import DefaultGroup
+
+    class ShareGroup(DefaultGroup):
+        default_command = "show"
+
+    share_app = typer.Typer(
+        cls=ShareGroup,
+        help="Share the week with your peer: `habit share [--week 2026-W47|--last] [--need TEXT] "
+        "[--post]` prints the two-line text and copies it. Nothing is posted unless you set up a "
+        "webhook and ask.\n\nExample: habit share --need \"permission to slow down\"",
+        no_args_is_help=False,
+    )
+    share_app.command("show")(share_show)
+    share_app.command("setup")(share_setup)
+    return share_app
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add `habit share`, `habit calendar` and `habit peer setup` to the root app."""
+    app.add_typer(_share_app(), name="share")
+    app.command("calendar")(calendar)
+    try:
+        from habit.cli.log_cmds import peer_app
+    except ImportError:  # the peer group is not there yet (log_cmds is another module's)
+        return
+    peer_app.command("setup")(peer_setup)

@@ -1,0 +1,254 @@
+"""Sharing outward, on the user's terms: the peer set-up, the two-line peer text, the webhook set-up.
+
+Pure domain code: it reads and writes config.toml and fills text; it prints nothing and posts
+nothing (posting is `habit.webhook.post_text`, called by the CLI only when a webhook is set up).
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass, replace
+from datetime import datetime, time, tzinfo
+from typing import TYPE_CHECKING
+
+from habit.catalog import Catalog
+from habit.config import Config, PeerConfig, ShareConfig, load_config, save_config
+from habit.errors import NotFound, UsageProblem
+from habit.paths import HomePaths
+from habit.plans import WEEKDAYS, Commitment, parse_hhmm
+from habit.text import clean_text
+
+if TYPE_CHECKING:
+    from habit.store import Store
+    from habit.weeks import IsoWeek
+
+# When the user gives no need (a flag, or Enter at the prompt), line 2 asks for the gentlest thing.
+DEFAULT_NEED = "permission to slow down"
+MAX_WINS = 2
+MAX_WIN_CHARS = 100
+MAX_NEED_CHARS = 280
+DEFAULT_PEER_MINUTES = 5
+_PLACEHOLDER_RE = re.compile(r"\{(blocks|minutes|wins|need)\}")
+_FULL_DAYS = {name: name[:3] for name in
+              ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")}
+
+
+class SlotProblem(UsageProblem):
+    """A weekly slot that is not a weekday and a time."""
+
+
+class WebhookProblem(UsageProblem):
+    """A webhook address that cannot be used. The message never repeats the address."""
+
+
+# ---------------------------------------------------------------- the peer
+
+
+@dataclass(frozen=True)
+class PeerSlot:
+    """When the weekly peer check happens: the configured slot, else the plan's."""
+
+    day: str  # mon..sun
+    at: time
+    minutes: int
+    from_config: bool
+
+    def describe(self) -> str:
+        return f"{self.day} {self.at.strftime('%H:%M')}"
+
+
+def parse_slot(text: str) -> tuple[str, time]:
+    """'fri 16:00' (any case, 'friday' too) -> ('fri', 16:00); one-line SlotProblem otherwise."""
+    parts = text.strip().lower().split()
+    day = parts[0] if parts else ""
+    day = _FULL_DAYS.get(day, day)
+    at = parse_hhmm(_zero_pad(parts[1])) if len(parts) == 2 else None
+    if len(parts) != 2 or day not in WEEKDAYS or at is None:
+        raise SlotProblem(
+            f"'{text.strip()}' is not a weekly slot; write a weekday and a 24-hour time, "
+            'like "fri 16:00".'
+        )
+    return day, at
+
+
+def _zero_pad(hhmm: str) -> str:
+    return f"0{hhmm}" if re.fullmatch(r"\d:\d\d", hhmm) else hhmm
+
+
+def peer_check_commitment(catalog: Catalog) -> Commitment | None:
+    return catalog.first_of_kind("peer_check")
+
+
+def peer_slot(config: Config, commitment: Commitment | None) -> PeerSlot | None:
+    """The slot the reminder and the calendar use: config.peer first, then the plan's schedule."""
+    minutes = config.peer.minutes or (commitment.minutes if commitment else None) or DEFAULT_PEER_MINUTES
+    if config.peer.slot:
+        day, at = parse_slot(config.peer.slot)
+        return PeerSlot(day, at, minutes, from_config=True)
+    sched = commitment.schedule if commitment else None
+    if sched and sched.every == "weekly" and sched.day and sched.at:
+        return PeerSlot(sched.day, sched.at, minutes, from_config=False)
+    return None
+
+
+def setup_peer(paths: HomePaths, *, name: str, backup: str | None = None, slot: str | None = None,
+               minutes: int | None = None) -> PeerConfig:
+    """Store the peer arrangement in config.toml. It replaces the previous one as a whole."""
+    peer_name = clean_text(name, what="the peer's name")
+    backup_name = clean_text(backup, what="the backup's name", required=False) or None
+    if backup_name and backup_name.casefold() == peer_name.casefold():
+        raise UsageProblem(
+            "the backup is the same person as the peer; name someone else, or leave --backup out."
+        )
+    for who in (peer_name, backup_name):
+        if who and len(who) > 80:
+            raise UsageProblem("a name is up to 80 characters; nothing was saved.")
+    normal_slot = None
+    if slot is not None:
+        day, at = parse_slot(slot)
+        normal_slot = f"{day} {at.strftime('%H:%M')}"
+    if minutes is not None and not 1 <= minutes <= 240:
+        raise UsageProblem(f"--minutes {minutes} is outside 1..240; a peer check is a few minutes.")
+    peer = PeerConfig(name=peer_name, backup=backup_name, slot=normal_slot, minutes=minutes)
+    config = load_config(paths)
+    save_config(paths, replace(config, peer=peer))
+    return peer
+
+
+# ---------------------------------------------------------------- the two-line text
+
+
+@dataclass(frozen=True)
+class WeekFacts:
+    """What line 1 of the peer text says about a week."""
+
+    blocks: int
+    minutes: int
+    wins: tuple[str, ...] = ()
+
+
+def peer_template(catalog: Catalog) -> str:
+    """The active peer-check commitment's template (the plan owns the words)."""
+    for item in catalog.of_kind("peer_check"):
+        if item.template:
+            return item.template
+    raise NotFound(
+        "no active plan has a peer check with a template; `habit plan list` shows the plans, "
+        "`habit plan add FILE` adds one."
+    )
+
+
+def clean_need(raw: str | None) -> str:
+    """The 'what I need' words: one line, or the calm default when left empty."""
+    if raw and "\n" in raw.strip():
+        raise UsageProblem("the need is one line; join the lines and try again.")
+    need = clean_text(raw, what="the need", required=False)
+    if len(need) > MAX_NEED_CHARS:
+        raise UsageProblem(f"the need is {len(need)} characters; keep it to one short line "
+                           f"(up to {MAX_NEED_CHARS}).")
+    return need or DEFAULT_NEED
+
+
+def fill_template(template: str, facts: WeekFacts, need: str) -> str:
+    """Fill {blocks}, {minutes}, {wins} and {need}; any other braces are left as they are."""
+    values = {
+        "blocks": str(facts.blocks),
+        "minutes": str(facts.minutes),
+        "wins": _wins_text(facts.wins),
+        "need": need,
+    }
+    filled = _PLACEHOLDER_RE.sub(lambda m: values[m.group(1)], template)
+    return "\n".join(line.rstrip() for line in filled.strip().splitlines())
+
+
+def _wins_text(wins: tuple[str, ...]) -> str:
+    picked = [_one_line(w) for w in wins if w and w.strip()][:MAX_WINS]
+    if not picked:
+        return "the wins log is quiet this week"
+    return "; ".join(picked)
+
+
+def _one_line(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= MAX_WIN_CHARS else line[: MAX_WIN_CHARS - 1].rstrip() + "…"
+
+
+def compose_share(catalog: Catalog, facts: WeekFacts, need: str | None) -> str:
+    """The two-line peer text for a week: the plan's template filled from the week and the need."""
+    return fill_template(peer_template(catalog), facts, clean_need(need))
+
+
+# ---------------------------------------------------------------- the webhook
+
+
+def check_webhook(url: str) -> str:
+    """Return the address trimmed, or raise WebhookProblem. Messages never include the address."""
+    address = url.strip()
+    hint = "give the full incoming-webhook address, starting with https://"
+    if not address:
+        raise WebhookProblem(f"the webhook address is empty; {hint}.")
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in address):
+        raise WebhookProblem(f"the webhook address has spaces or control characters in it; {hint}.")
+    if len(address) > 2048:
+        raise WebhookProblem(f"the webhook address is over 2048 characters; {hint}.")
+    try:
+        parts = urllib.parse.urlsplit(address)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        raise WebhookProblem(f"the webhook address cannot be read as a web address; {hint}.") from None
+    if parts.scheme.lower() not in ("https", "http"):
+        raise WebhookProblem(f"the webhook address must start with https:// (or http://); {hint}.")
+    if not host:
+        raise WebhookProblem(f"the webhook address names no host; {hint}.")
+    return address
+
+
+def is_plain_http(url: str) -> bool:
+    """True for an http:// address to another machine (the text would travel unencrypted)."""
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme.lower() == "http" and parts.hostname not in ("localhost", "127.0.0.1", "::1")
+
+
+def setup_webhook(paths: HomePaths, *, webhook: str | None, auto_post: bool | None) -> ShareConfig:
+    """Set the webhook and/or auto-post; what is not given stays as it was."""
+    config = load_config(paths)
+    share = config.share
+    if webhook is not None:
+        share = replace(share, webhook=check_webhook(webhook))
+    if auto_post is not None:
+        if auto_post and not share.webhook:
+            raise UsageProblem(
+                "auto-post needs a webhook first: `habit share setup --webhook URL --auto-post`."
+            )
+        share = replace(share, auto_post=auto_post)
+    if share != config.share:
+        save_config(paths, replace(config, share=share))
+    return share
+
+
+def remove_webhook(paths: HomePaths) -> bool:
+    """Forget the webhook and turn auto-post off. Returns whether one was set."""
+    config = load_config(paths)
+    had = bool(config.share.webhook or config.share.auto_post)
+    if had:
+        save_config(paths, replace(config, share=ShareConfig()))
+    return had
+
+
+# ---------------------------------------------------------------- the week, from the review
+
+
+def share_week(store: Store | None, catalog: Catalog, *, week: IsoWeek, tz: tzinfo, now: datetime,
+               config: Config, need: str | None) -> str:
+    """The peer text for `week`: the review's share facts (blocks, focused minutes, wins) filled in."""
+    from habit.review import WeekRecords, compute_week, fetch_week_records, share_facts
+
+    template = peer_template(catalog)  # say so before reading anything when there is no template
+    records = fetch_week_records(store, week, tz, history=0) if store is not None else WeekRecords()
+    review = compute_week(week, tz=tz, now=now, commitments=catalog.commitments(), peer=config.peer,
+                          records=records)
+    facts = share_facts(review)
+    return fill_template(template, WeekFacts(facts.blocks, facts.focused_minutes, facts.wins),
+                         clean_need(need))
