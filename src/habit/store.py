@@ -540,24 +540,6 @@ class Store:
     def block_uids(self) -> dict[int, str]:
         return self._read(lambda s: {i: u for u, i in s.exec(select(Block.uid, Block.id)).all()})
 
-    def bulk_add(self, *, blocks: Iterable[dict] = (), entries: Iterable[dict] = ()) -> int:
-        """Many Block/Entry rows (dicts of their fields) in ONE transaction; returns how many.
-
-        For synthetic histories (bench/make_history.py): the same models and time type as every
-        other write, without a commit per row. Entries here cannot point at these blocks.
-        """
-        block_rows = [Block(**{"uid": new_uid(), "status": "completed", **b}) for b in blocks]
-        entry_rows = [Entry(**{"uid": new_uid(), **e}) for e in entries]
-        if any(row.kind not in ENTRY_KINDS for row in entry_rows):
-            raise ValueError("unknown entry kind")
-
-        def action(session: Session) -> int:
-            session.add_all(block_rows)
-            session.add_all(entry_rows)
-            return len(block_rows) + len(entry_rows)
-
-        return self._write(action)
-
 
 # Schema 1 as first released, frozen: never edit it. A change to models.py needs a new step
 # appended below (tests/unit/test_migrations.py compares the migrated file with models.py).

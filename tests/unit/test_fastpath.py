@@ -1,0 +1,146 @@
+"""The fast path's client and server over a real unix socket in the test's data home."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from habit.errors import NotFound
+from habit.fastpath import FastPathServer, ServiceProblem, from_wire, to_wire, try_send
+from habit.paths import ensure_home
+from habit.store import EntryRecord, open_store
+
+AT = datetime(2026, 11, 19, 13, 0, tzinfo=UTC)
+
+
+def _add(store, args):
+    return store.add_entry(args["kind"], args["text"], args["at"], created_at=args["at"])
+
+
+def _refuse(store, args):
+    raise NotFound("there is no entry 7; `habit history` lists them.")
+
+
+def _crash(store, args):
+    raise RuntimeError("a bug")
+
+
+HANDLERS = {"add": _add, "refuse": _refuse, "crash": _crash}
+
+
+@pytest.fixture
+def server(home):
+    ensure_home(home)
+    started = FastPathServer(home, HANDLERS).start()
+    assert started is not None
+    yield started
+    started.stop()
+
+
+def test_no_service_means_write_directly(home):
+    ensure_home(home)
+    assert try_send(home, {"op": "add", "args": {}}) is None
+    assert not home.socket.exists()
+
+
+def test_missing_data_home_means_write_directly(home):
+    assert not home.root.exists()
+    assert try_send(home, {"op": "add", "args": {}}) is None
+
+
+def test_a_stale_socket_left_by_a_killed_service_means_write_directly(home):
+    ensure_home(home)
+    dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    dead.bind(os.fspath(home.socket))
+    dead.close()  # the file stays, nobody listens
+    assert home.socket.exists()
+    assert try_send(home, {"op": "add", "args": {}}) is None
+
+
+def test_the_service_writes_the_row_and_answers_with_it(home, server):
+    reply = try_send(home, {"op": "add", "args": {"kind": "win", "text": "ran check X", "at": AT}})
+    assert reply.text == "ran check X"
+    assert reply.kind == "win"
+    assert reply.at == AT and reply.at.tzinfo is not None
+    rows = open_store(home).entries()
+    assert [(r.id, r.text, r.at) for r in rows] == [(reply.id, "ran check X", AT)]
+
+
+def test_the_socket_is_private(home, server):
+    mode = stat.S_IMODE(os.stat(home.socket).st_mode)
+    assert stat.S_ISSOCK(os.stat(home.socket).st_mode)
+    assert mode == 0o600
+    assert not [p for p in home.root.iterdir() if p.name.startswith(".habit.sock")]
+
+
+def test_a_refusal_reaches_the_user_with_the_same_message_and_code(home, server):
+    with pytest.raises(ServiceProblem) as caught:
+        try_send(home, {"op": "refuse", "args": {}})
+    assert str(caught.value) == "there is no entry 7; `habit history` lists them."
+    assert caught.value.exit_code == NotFound.exit_code
+
+
+def test_a_bug_in_the_service_means_write_directly(home, server):
+    assert try_send(home, {"op": "crash", "args": {}}) is None
+    # and the service keeps serving
+    assert try_send(home, {"op": "add", "args": {"kind": "note", "text": "x", "at": AT}}).text == "x"
+
+
+def _raw(home, payload: bytes) -> bytes:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as raw:
+        raw.connect(os.fspath(home.socket))
+        raw.sendall(payload)
+        raw.shutdown(socket.SHUT_WR)
+        return raw.recv(65536)
+
+
+def test_an_unknown_op_or_version_means_write_directly(home, server):
+    assert try_send(home, {"op": "no-such-op", "args": {}}) is None
+    reply = json.loads(_raw(home, b'{"v": 99, "op": "add", "args": {"kind": "note", "text": "x"}}\n'))
+    assert reply["ok"] is False and not reply.get("refused")
+    assert open_store(home).entries() == []
+
+
+def test_a_garbled_request_does_not_stop_the_service(home, server):
+    assert _raw(home, b"this is not json\n") == b""
+    assert try_send(home, {"op": "add", "args": {"kind": "note", "text": "y", "at": AT}}).text == "y"
+
+
+def test_a_second_service_does_not_take_over(home, server):
+    assert FastPathServer(home, HANDLERS).start() is None
+    assert try_send(home, {"op": "add", "args": {"kind": "note", "text": "z", "at": AT}}).text == "z"
+
+
+def test_a_stale_socket_is_replaced_when_the_service_starts(home):
+    ensure_home(home)
+    dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    dead.bind(os.fspath(home.socket))
+    dead.close()
+    started = FastPathServer(home, HANDLERS).start()
+    try:
+        assert try_send(home, {"op": "add", "args": {"kind": "note", "text": "a", "at": AT}}).text == "a"
+    finally:
+        started.stop()
+
+
+def test_stopping_removes_the_socket_and_the_thread(home):
+    ensure_home(home)
+    started = FastPathServer(home, HANDLERS).start()
+    thread = started._thread
+    started.stop()
+    assert not home.socket.exists()
+    assert not thread.is_alive()
+    assert try_send(home, {"op": "add", "args": {}}) is None
+
+
+def test_records_survive_the_wire():
+    later = AT + timedelta(minutes=3)
+    record = EntryRecord(3, "u1", "proud", "asked for help — ok", AT, later, "c1", None, None, None)
+    back = from_wire(to_wire(record))
+    assert back.__dict__ == record.__dict__
+    assert from_wire(to_wire([AT, {"n": 1}]))[0] == AT
