@@ -15,7 +15,10 @@ API for other modules (keep these signatures stable):
         `config.peer` (a `PeerConfig`), `now` is the clock's aware UTC instant.
 
     review_week(store, week, *, tz, now, commitments, peer) -> WeekReview
-        The two above in one call (what `habit review` uses).
+        The two above in one call (what `habit review` uses); store=None gives an empty week.
+
+    choose_week(text, *, last, now, tz) -> IsoWeek
+        "2026-W47" / --last / the current local week; a bad value raises UsageProblem.
 
     share_facts(review) -> ShareFacts
         What a peer message needs: blocks started, focused minutes, up to two wins (the most
@@ -44,7 +47,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from habit.weeks import IsoWeek, local_day, local_midnight, week_of
+from habit.errors import UsageProblem
+from habit.weeks import IsoWeek, local_day, local_midnight, parse_week, week_of
 
 if TYPE_CHECKING:
     from habit.config import PeerConfig
@@ -107,6 +111,8 @@ class CommitmentCount:
     unit: str  # "days", "blocks", "lines", "times", "entries"
     label: str | None = None  # e.g. "experiment"
     days: tuple[date, ...] = ()  # local days with something for it
+    scheduled: bool = False  # has a schedule (prompted), as opposed to cued by the day itself
+    planned: date | None = None  # the date of a one-time ("once") commitment
 
 
 @dataclass(frozen=True)
@@ -220,6 +226,16 @@ class ShareFacts:
 # ---------------------------------------------------------------- entry points
 
 
+def choose_week(text: str | None, *, last: bool, now: datetime, tz: tzinfo) -> IsoWeek:
+    """The week asked for: `--week 2026-W47`, `--last`, or the current local week."""
+    if text and last:
+        raise UsageProblem("use either --week or --last, not both.")
+    current = week_of(now, tz)
+    if last:
+        return current.shifted(-1)
+    return parse_week(text) if text else current
+
+
 def week_range(week: IsoWeek, tz: tzinfo, *, history: int = HISTORY_WEEKS) -> tuple[datetime, datetime]:
     """UTC [start, end) covering `history` weeks before `week` and the week itself."""
     start, _ = week.shifted(-history).bounds(tz)
@@ -237,9 +253,10 @@ def fetch_week_records(store: Store, week: IsoWeek, tz: tzinfo, *,
     )
 
 
-def review_week(store: Store, week: IsoWeek, *, tz: tzinfo, now: datetime,
+def review_week(store: Store | None, week: IsoWeek, *, tz: tzinfo, now: datetime,
                 commitments: Sequence[Commitment], peer: PeerConfig) -> WeekReview:
-    records = fetch_week_records(store, week, tz)
+    """Fetch and compute; `store=None` (no data file yet) reviews an empty week."""
+    records = fetch_week_records(store, week, tz) if store is not None else WeekRecords()
     return compute_week(week, tz=tz, now=now, commitments=commitments, peer=peer, records=records)
 
 
@@ -384,6 +401,8 @@ def _count(item: Commitment, week: IsoWeek, tz: tzinfo, owner: _Attribution,
     return CommitmentCount(
         id=item.id, kind=item.kind, title=item.title, count=count,
         target=_target(item, week), unit=_unit(item), label=item.label, days=days,
+        scheduled=item.schedule is not None,
+        planned=item.schedule.date if item.schedule and item.schedule.every == "once" else None,
     )
 
 
