@@ -1,0 +1,143 @@
+"""Two writers at once: the reminder service and the CLI share one file (real processes).
+
+Each writer reports every write after it returned; the parent compares the file with the reports:
+no "database is locked", no lost row, no duplicated row.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from habit.data import make_backup
+from habit.paths import HomePaths
+from habit.store import open_store
+
+pytestmark = pytest.mark.e2e
+
+WRITERS = 3
+WRITES_EACH = 340  # 1,020 writes in all
+
+# Mixed writes like the service's and the CLI's: entries (some edited, some removed again),
+# blocks started, kept alive and closed, and reminders where every writer races for the same
+# (commitment, due time) - exactly one of them may record it.
+WRITER = r"""
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from habit.paths import HomePaths
+from habit.store import open_store
+
+home, tag, count, go = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
+store = open_store(HomePaths(home))
+while not go.exists():
+    pass
+t0 = datetime(2026, 11, 19, 13, 0, tzinfo=UTC)
+for n in range(count):
+    at = t0 + timedelta(minutes=n)
+    uid = f"{tag}-{n}"
+    step = n % 5
+    if step in (0, 1):
+        entry = store.add_entry("win", f"win {uid}", at, created_at=at, uid=uid)
+        if step == 1:
+            store.edit_entry(entry.id, f"edited {uid}")
+        print("entry", uid, flush=True)
+    elif step == 2:
+        entry = store.add_entry("note", f"gone {uid}", at, created_at=at, uid=uid)
+        store.delete_entry(entry.id)
+        print("deleted", uid, flush=True)
+    elif step == 3:
+        block = store.start_block(started_at=at, planned_minutes=25, uid=uid)
+        store.update_block(block.id, last_seen_at=at + timedelta(minutes=5))
+        store.finish_block(block.id, status="completed", ended_at=at + timedelta(minutes=25))
+        print("block", uid, flush=True)
+    else:
+        got = store.add_reminder(commitment_id="shared/noon", due_at=at, sent_at=at, channel="x")
+        print("reminder", n, "recorded" if got else "already", flush=True)
+store.close()
+"""
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def _start_writers(home: Path, go: Path, count: int, tags: list[str]) -> list[subprocess.Popen]:
+    env = {**os.environ, "HABIT_HOME": str(home)}
+    return [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(home), tag, str(count), str(go)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        for tag in tags
+    ]
+
+
+def test_a_thousand_mixed_writes_from_three_processes(tmp_path):
+    home = tmp_path / "home"
+    open_store(HomePaths(home)).close()  # created once, as `habit init` would
+    go = tmp_path / "go"
+    procs = _start_writers(home, go, WRITES_EACH, [f"w{i}" for i in range(WRITERS)])
+    time.sleep(1.5)  # let every writer import and open the file, then start them together
+    go.touch()
+    results = [proc.communicate(timeout=120) for proc in procs]
+
+    for proc, (_out, err) in zip(procs, results, strict=True):
+        assert "locked" not in err and "busy" not in err, err
+        assert proc.returncode == 0 and err == "", err
+    reports = [line.split() for out, _ in results for line in out.splitlines()]
+    assert len(reports) == WRITERS * WRITES_EACH
+
+    db = home / "habit.db"
+    entries = _rows(db, "SELECT uid, text FROM entry")
+    assert len(entries) == len({uid for uid, _ in entries})  # no duplicates
+    expected = {w[1] for w in reports if w[0] == "entry"}
+    assert {uid for uid, _ in entries} == expected  # none lost, none extra (deleted ones gone)
+    for uid, text in entries:
+        assert text in (f"win {uid}", f"edited {uid}")
+        assert text.startswith("edited") == (int(uid.split("-")[1]) % 5 == 1)
+    blocks = _rows(db, "SELECT uid, status, actual_seconds FROM block")
+    assert sorted(blocks) == sorted((w[1], "completed", 1500) for w in reports if w[0] == "block")
+
+    # every raced reminder is recorded exactly once, by exactly one writer
+    reminders = _rows(db, "SELECT commitment_id, due_at FROM reminder")
+    assert len(reminders) == len(set(reminders)) == WRITES_EACH // 5
+    who = Counter(w[1] for w in reports if w[0] == "reminder" and w[2] == "recorded")
+    assert set(who.values()) == {1} and len(who) == WRITES_EACH // 5
+    assert _rows(db, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_backups_taken_while_another_process_writes_are_consistent(tmp_path):
+    paths = HomePaths(tmp_path / "home")
+    open_store(paths).close()
+    go = tmp_path / "go"
+    go.touch()
+    (writer,) = _start_writers(paths.root, go, 2000, ["bg"])
+    counts = []
+    try:
+        assert writer.stdout.readline().startswith("entry bg-0")  # it is writing now
+        while len(counts) < 8 and writer.poll() is None:
+            now = datetime(2026, 11, 19, 13, len(counts), tzinfo=UTC)
+            result = make_backup(paths, now=now, tz=UTC)
+            assert _rows(result.path, "PRAGMA integrity_check") == [("ok",)]
+            # One moment in time: the writer adds wins in order, so a snapshot holds exactly
+            # the first k of them, with no gap.
+            wins = sorted(int(uid.split("-")[1]) for (uid,) in
+                          _rows(result.path, "SELECT uid FROM entry WHERE kind = 'win'"))
+            assert wins == [n for n in range(wins[-1] + 1) if n % 5 in (0, 1)] if wins else True
+            counts.append(result.entries)
+    finally:
+        out, err = writer.communicate(timeout=120)
+    assert writer.returncode == 0 and err == "", err
+    assert len(counts) == 8, "the writer finished before the backups were taken; make it longer"
+    assert counts == sorted(counts) and counts[-1] > counts[0]  # taken while rows kept coming
