@@ -6,9 +6,10 @@ a stable UID per commitment so importing again updates instead of duplicating.
 Decisions:
 - DTSTART is the first occurrence on or after today (local), so the series starts now.
 - `interval` schedules (a cue every N minutes inside a window on weekdays) become one weekly
-  event per slot (09:00, 10:30, ... for 90 minutes from 09:00 to 17:00; the window's end is
-  included when a slot lands on it). A single RRULE cannot say "every 90 minutes, 09:00-17:00":
-  BYHOUR x BYMINUTE is a cross product, and FREQ=MINUTELY is not supported by common calendars.
+  event per slot (09:00, 10:30, ... 16:30 for 90 minutes from 09:00 to 17:00; like the reminder
+  service, the window's end is a boundary, not a slot). A single RRULE cannot say "every 90
+  minutes, 09:00-17:00": BYHOUR x BYMINUTE is a cross product, and FREQ=MINUTELY is not
+  supported by common calendars.
   Each slot has its own UID `<id>-HHMM@habit.local`. Jitter is left out (a calendar has no jitter).
 - `after` schedules have no time of their own (they follow another commitment): skipped, and said.
 - The peer check uses the peer slot and minutes from config.toml when set.
@@ -160,14 +161,14 @@ def _slots(item: Commitment, config: Config, *, tz: tzinfo, today: date) -> list
 
 
 def interval_times(sched: Schedule) -> list[time]:
-    """The local times of an interval schedule's window: start, start + interval, ... up to the end."""
+    """The local times of an interval schedule's window: start, start + interval, ... before the end."""
     if not (sched.between and sched.interval_minutes):
         return []
     start, end = sched.between
     step = sched.interval_minutes
     first = start.hour * 60 + start.minute
     last = end.hour * 60 + end.minute
-    return [time(m // 60, m % 60) for m in range(first, last + 1, step)]
+    return [time(m // 60, m % 60) for m in range(first, last, step)]
 
 
 def _weekly(days: list[str] | tuple[str, ...]) -> dict[str, list[str]]:
