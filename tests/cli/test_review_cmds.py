@@ -37,7 +37,7 @@ def log(store, kind: str, text: str, when: datetime, **extra):
 def fixture_week(home, store) -> None:
     """2026-W47 and the four weeks before it, as a user might have lived them."""
     save_config(home, Config(active_plans=DEFAULT_PLANS, peer=PeerConfig(name="Sam", backup="Alex")))
-    # The weeks before: W43 50 min, W44 nothing (it holds the October DST change), W45 18, W46 75.
+    # The weeks before: W43 50 min, W44 nothing; W43 holds the October DST change, W45 18, W46 75.
     block(store, at(19, 9, month=10), 25)
     block(store, at(21, 9, month=10), 25)
     block(store, at(3, 9), 18, "interrupted")
