@@ -19,12 +19,14 @@ NO_WEBHOOK = ("No webhook is set up; the text stays here. "
 
 def peer_setup(
     ctx: typer.Context,
-    name: str = typer.Option(..., "--name", help="Your peer for the weekly check."),
-    backup: str | None = typer.Option(None, "--backup", help="Who steps in when the peer can't."),
+    name: str = typer.Option(..., "--name", metavar="NAME", help="Your peer for the weekly check."),
+    backup: str | None = typer.Option(None, "--backup", metavar="NAME",
+                                      help="Who steps in when the peer can't."),
     slot: str | None = typer.Option(
         None, "--slot", metavar='"DAY HH:MM"', help='The weekly slot, like "fri 16:00" (default: the plan).'
     ),
-    minutes: int | None = typer.Option(None, "--minutes", help="How long it is (default: the plan's)."),
+    minutes: int | None = typer.Option(None, "--minutes", metavar="N",
+                                       help="How long it is (default: the plan's)."),
 ) -> None:
     """Set who your weekly peer check is with, the backup, and the slot. Replaces the previous set-up.
 
@@ -70,7 +72,7 @@ def share_show(
     app_ctx: AppContext = ctx.obj
     now = app_ctx.clock.now()
     which = choose_week(week, last=last, now=now, tz=app_ctx.tz)
-    if need is None and sys.stdin.isatty():
+    if need is None and _interactive():
         need = typer.prompt("What do you need from your peer?", default=DEFAULT_NEED)
     text = share_week(app_ctx.store(), app_ctx.catalog(), week=which, tz=app_ctx.tz, now=now,
                       config=app_ctx.config(), need=need)
@@ -80,6 +82,11 @@ def share_show(
                err=True)
     if post:
         _post(app_ctx, text)
+
+
+def _interactive() -> bool:
+    """Ask only when both ends are a terminal; a pipe or a script never waits."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _post(app_ctx: AppContext, text: str) -> None:
