@@ -1,0 +1,214 @@
+"""Start reminders at login: a systemd user unit (Linux), a launchd agent (macOS), else a crontab line.
+
+`install`/`uninstall` return what was done and what is left for the user to run; they print
+nothing. `run` and `which` are injectable so tests never call systemctl or launchctl for real.
+"""
+
+from __future__ import annotations
+
+import os
+import plistlib
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from habit.errors import HabitError
+
+UNIT_NAME = "habit-remind.service"
+AGENT_LABEL = "org.habit.remind"
+
+
+@dataclass(frozen=True)
+class Result:
+    path: Path | None  # the file written or removed
+    done: tuple[str, ...] = ()  # what was run successfully
+    todo: tuple[str, ...] = ()  # what the user still needs to run (or add), one per line
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+Runner = Callable[[list[str]], int]
+
+
+def _run(argv: list[str]) -> int:
+    try:
+        return subprocess.run(argv, capture_output=True, timeout=30, check=False).returncode
+    except (OSError, subprocess.TimeoutExpired):
+        return 1
+
+
+def habit_command() -> list[str]:
+    """How to start this same habit: its console script next to the interpreter, if there."""
+    script = Path(sys.executable).with_name("habit")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("habit")
+    if found:
+        return [str(Path(found).resolve())]
+    return [sys.executable, "-c", "from habit.cli.app import main; main()"]
+
+
+def _system(platform: str | None) -> str:
+    name = platform or sys.platform
+    if name.startswith("linux"):
+        return "linux"
+    if name == "darwin":
+        return "macos"
+    return "other"
+
+
+def _kept_env(env: Mapping[str, str]) -> dict[str, str]:
+    """Settings the service must see as the user's shell does."""
+    return {k: env[k] for k in ("HABIT_HOME", "HABIT_TZ") if env.get(k)}
+
+
+# ---------------------------------------------------------------- systemd
+
+
+def unit_path(home: Path, env: Mapping[str, str]) -> Path:
+    base = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else home / ".config"
+    return base / "systemd" / "user" / UNIT_NAME
+
+
+def unit_text(command: list[str], env: Mapping[str, str]) -> str:
+    lines = [
+        "[Unit]",
+        "Description=habit reminders (habit remind)",
+        "After=graphical-session.target",
+        "",
+        "[Service]",
+        "Type=simple",
+        f"ExecStart={' '.join(_systemd_quote(a) for a in [*command, 'remind'])}",
+        *(f"Environment={_systemd_quote(f'{k}={v}')}" for k, v in _kept_env(env).items()),
+        "Restart=on-failure",
+        "RestartSec=30",
+        "",
+        "[Install]",
+        "WantedBy=default.target",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _systemd_quote(arg: str) -> str:
+    if arg and all(c.isalnum() or c in "/._-=:+@," for c in arg):
+        return arg
+    return '"' + arg.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# ---------------------------------------------------------------- launchd
+
+
+def agent_path(home: Path) -> Path:
+    return home / "Library" / "LaunchAgents" / f"{AGENT_LABEL}.plist"
+
+
+def agent_bytes(command: list[str], env: Mapping[str, str], home: Path) -> bytes:
+    log = str(home / "Library" / "Logs" / "habit-remind.log")
+    plist = {
+        "Label": AGENT_LABEL,
+        "ProgramArguments": [*command, "remind"],
+        "RunAtLoad": True,
+        "KeepAlive": {"SuccessfulExit": False},
+        "StandardOutPath": log,
+        "StandardErrorPath": log,
+    }
+    kept = _kept_env(env)
+    if kept:
+        plist["EnvironmentVariables"] = kept
+    return plistlib.dumps(plist)
+
+
+# ---------------------------------------------------------------- cron
+
+
+def cron_line(command: list[str], env: Mapping[str, str]) -> str:
+    prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in _kept_env(env).items())
+    run = " ".join(shlex.quote(a) for a in [*command, "remind", "--once"])
+    return f"*/5 * * * * {prefix + ' ' if prefix else ''}{run}"
+
+
+# ---------------------------------------------------------------- install / uninstall
+
+
+def install(*, home: Path, env: Mapping[str, str] | None = None, platform: str | None = None,
+            command: list[str] | None = None, run: Runner = _run,
+            which: Callable[[str], str | None] = shutil.which) -> Result:
+    env = os.environ if env is None else env
+    command = command or habit_command()
+    system = _system(platform)
+    if system == "linux":
+        path = unit_path(home, env)
+        _write(path, unit_text(command, env).encode())
+        steps = [["systemctl", "--user", "daemon-reload"],
+                 ["systemctl", "--user", "enable", "--now", UNIT_NAME]]
+        return _apply(path, steps, run, which)
+    if system == "macos":
+        path = agent_path(home)
+        _write(path, agent_bytes(command, env, home))
+        return _apply(path, [["launchctl", "load", "-w", str(path)]], run, which)
+    return Result(None, todo=(cron_line(command, env),), notes=(
+        "This system has no systemd or launchd here; add this line with `crontab -e` "
+        "(it sends what is due every 5 minutes):",
+    ))
+
+
+def uninstall(*, home: Path, env: Mapping[str, str] | None = None, platform: str | None = None,
+              run: Runner = _run, which: Callable[[str], str | None] = shutil.which) -> Result:
+    env = os.environ if env is None else env
+    system = _system(platform)
+    if system == "linux":
+        path = unit_path(home, env)
+        before = [["systemctl", "--user", "disable", "--now", UNIT_NAME]] if path.exists() else []
+        result = _apply(path, before, run, which)
+        existed = _remove(path)
+        after = _apply(path, [["systemctl", "--user", "daemon-reload"]], run, which) if existed else None
+        return _merge(result, after, existed)
+    if system == "macos":
+        path = agent_path(home)
+        result = _apply(path, [["launchctl", "unload", "-w", str(path)]] if path.exists() else [],
+                        run, which)
+        return _merge(result, None, _remove(path))
+    return Result(None, notes=("Remove the `habit remind --once` line with `crontab -e`.",))
+
+
+def _merge(result: Result, after: Result | None, existed: bool) -> Result:
+    done = result.done + (after.done if after else ())
+    todo = result.todo + (after.todo if after else ())
+    notes = () if existed else ("There was nothing installed to remove.",)
+    return Result(result.path, done, todo, notes)
+
+
+def _apply(path: Path, steps: list[list[str]], run: Runner,
+           which: Callable[[str], str | None]) -> Result:
+    done: list[str] = []
+    todo: list[str] = []
+    for argv in steps:
+        text = " ".join(argv)
+        if todo or which(argv[0]) is None or run(argv) != 0:
+            todo.append(text)  # once one step could not run, the rest are for the user too
+        else:
+            done.append(text)
+    return Result(path, tuple(done), tuple(todo))
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        path.chmod(0o644)
+    except OSError as err:
+        raise HabitError(f"cannot write {path} ({err.strerror}); nothing was installed.") from err
+
+
+def _remove(path: Path) -> bool:
+    try:
+        path.unlink()
+        return True
+    except FileNotFoundError:
+        return False
+    except OSError as err:
+        raise HabitError(f"cannot remove {path} ({err.strerror}).") from err
