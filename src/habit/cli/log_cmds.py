@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from habit.cli.app import DefaultGroup
 from habit.cli.context import AppContext
 
 if TYPE_CHECKING:
@@ -21,8 +20,10 @@ if TYPE_CHECKING:
 AT_HELP = 'When it happened, if not now: "21:30", "yesterday 21:30", "2026-11-18 21:30".'
 JSON_HELP = "Print the saved entry as JSON (fields in the README)."
 
+# `habit peer ...`: `log` is the default command, so `habit peer --with Sam "note"` logs a check;
+# others add theirs (`peer_app.command("setup")(...)`). Its group class, DefaultGroup, is set in
+# register(): importing habit.cli.app here would make the import order matter.
 peer_app = typer.Typer(
-    cls=DefaultGroup,
     help="Record the weekly peer check (and set up who your peer is).\n\n"
     'Example: habit peer --with Sam --reply "Slowing down is allowed." "talked through the week"',
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -140,7 +141,8 @@ def proud(
         return _echo_json(_entry_json(result.entry, app, week=str(count.week), week_count=count.count,
                                       weekly_target=count.target))
     typer.echo(_saved(result.entry, app, "a proud thing"))
-    typer.echo(f"{count.describe().capitalize()}.")
+    described = count.describe()
+    typer.echo(f"{described[0].upper()}{described[1:]}.")
 
 
 def pause(
@@ -487,7 +489,9 @@ def register(app: typer.Typer) -> None:
     app.command("log")(log)
     app.command("proud")(proud)
     app.command("pause")(pause)
-    app.add_typer(peer_app, name="peer")
+    from habit.cli.app import DefaultGroup
+
+    app.add_typer(peer_app, name="peer", cls=DefaultGroup)
     app.command("reflect")(reflect)
     app.command("ground")(ground)
     app.command("today")(today)
