@@ -145,7 +145,7 @@ def block_lines(review: WeekReview) -> list[str]:
     if b.running:
         parts.append(f"{b.running} still running")
     first = f"{_plural(b.started, 'block')} started: " + ", ".join(parts)
-    second = f"{b.focused_minutes} focused minutes"
+    second = _plural(b.focused_minutes, "focused minute")
     if b.experiments:
         second += f"; {b.experiments} labelled experiment"
     return [first, second]
@@ -177,9 +177,12 @@ def trend_note(review: WeekReview) -> str:
     average = review.previous_average
     this = review.trend[-1].focused_minutes
     label = "This week" if review.state == "current" else f"{review.week}"
+    this_text = f"{label}: {_plural(this, 'focused minute')}"
     if average is None:
-        return f"{label}: {this} focused minutes."
-    return f"{label}: {this} focused minutes; the four weeks before averaged {round(average)}."
+        return this_text + "."
+    if not average:
+        return this_text + "; none were logged in the four weeks before."
+    return f"{this_text}; the four weeks before averaged {round(average)}."
 
 
 def strip(days: tuple[DayActivity, ...], *, ascii_only: bool = False) -> str:
