@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -89,14 +90,21 @@ def write_private(path: Path, data: bytes | str) -> None:
     """Write a file atomically with mode 0600 (config, exports, summaries)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        if err.errno == errno.ENOSPC:
+            raise StoreError(f"the disk holding {path} is full; nothing new was saved. "
+                             "Free some space and try again.") from err
+        raise StoreError(f"cannot write {path} ({err.strerror}); nothing new was saved. "
+                         "Check that its folder is writable.") from err
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -190,7 +190,7 @@ def make_engine(db: Path):
 def translate(err: Exception, db: Path) -> StoreError:
     """Turn a SQLite failure into one line the user can act on."""
     text = str(getattr(err, "orig", err)).lower()
-    if "full" in text:
+    if "full" in text or ("i/o error" in text and _nearly_full(db)):
         return StoreError(
             f"the disk holding {db} is full; nothing new was saved. Free some space and try again."
         )
@@ -205,7 +205,19 @@ def translate(err: Exception, db: Path) -> StoreError:
         )
     if "unable to open" in text:
         return StoreError(f"cannot open {db}; check that its folder exists and is writable.")
+    if "i/o error" in text:
+        return StoreError(f"the disk holding {db} could not be read or written; nothing new was "
+                          "saved. Check the disk (space, a removed drive) and try again.")
     return StoreError(f"the data file {db} could not be used ({text}).")
+
+
+def _nearly_full(db: Path) -> bool:
+    """SQLite reports a full disk as an I/O error when its -shm file cannot grow."""
+    try:
+        stats = os.statvfs(db.parent)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < 1024 * 1024
 
 
 # ---------------------------------------------------------------- the store
