@@ -1,0 +1,966 @@
+"""From a session transcript to a draft plan: rule-based, offline, one pass over the text.
+
+The rules are general patterns of English commitment talk, never words from a particular session:
+a commitment is the client's own first-person future action ("I'll", "I will", "I can commit to"),
+or a yes to the other person's concrete proposal. Worries, past actions, conditionals, questions,
+things done right now in the session and turned-down suggestions are left out. Precision matters
+more than recall: a missing commitment is easy to add by hand, a wrong one erodes trust.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from habit.errors import HabitError
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+class TranscriptProblem(HabitError):
+    """The transcript cannot be read or holds no recognisable turns."""
+
+    exit_code = 2
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_transcript(name: str, *, stdin: bytes | None = None) -> str:
+    """The text of a transcript file (or of stdin when `name` is "-"), checked to be readable text."""
+    label = "standard input" if name == "-" else name
+    if name == "-":
+        raw = stdin or b""
+    else:
+        path = Path(name)
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                raise TranscriptProblem(f"{label} is larger than 5 MB; is it really a transcript?")
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise TranscriptProblem(f"{label}: no such file; check the path and try again.") from None
+        except IsADirectoryError:
+            raise TranscriptProblem(f"{label} is a folder; give the transcript file inside it.") from None
+        except PermissionError:
+            raise TranscriptProblem(f"{label} cannot be read (permission denied).") from None
+        except OSError as err:
+            raise TranscriptProblem(f"{label} cannot be read ({err.strerror or err}).") from None
+    if b"\x00" in raw[:8192]:
+        raise TranscriptProblem(f"{label} looks like a binary file, not a text transcript.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TranscriptProblem(f"{label} is not UTF-8 text; save it as UTF-8 and try again.") from None
+    if not text.strip():
+        raise TranscriptProblem(f"{label} is empty; there is nothing to distill.")
+    return text
+
+
+# ---------------------------------------------------------------- turns
+
+CLIENT_ROLES = {"patient", "client"}
+OTHER_ROLES = {
+    "therapist", "counsellor", "counselor", "coach", "clinician", "psychologist", "doctor", "dr",
+    "practitioner", "facilitator", "interviewer", "helper",
+}
+_NAME = r"[A-Za-z][A-Za-z.'’-]*"
+_LABEL = re.compile(rf"^\s*(?P<name>{_NAME}(?: {_NAME}){{0,2}})\s*:(?:\s+|$)(?P<rest>.*)$")
+_MARKER = re.compile(r"^\s*(?:-{3,}.*|#{1,6}\s.*|\[[^\]]*\]?.*\]\s*)$")
+
+
+@dataclass
+class Turn:
+    speaker: str  # the label as written, e.g. "Patient" or "Therapist Answer"
+    is_client: bool
+    lines: list[tuple[int, str]] = field(default_factory=list)  # (1-based line number, text)
+
+    @property
+    def text(self) -> str:
+        return " ".join(text for _, text in self.lines)
+
+
+def _role(label: str) -> str:
+    return label.lower().split()[0].rstrip(".")
+
+
+def parse_turns(text: str, *, client: str | None = None) -> list[Turn]:
+    """Split a transcript into speaker turns; markers, headings and bracketed notes are dropped.
+
+    A turn runs from its `Speaker:` label to the next label or `--- ... ---` marker, across blank
+    lines. "Therapist Thinking:" blocks are the therapist's private notes and are skipped.
+    """
+    lines = text.splitlines()
+    wanted = client.strip().lower() if client else None
+    speakers = _speaker_labels(lines, wanted)
+    turns: list[Turn] = []
+    current: Turn | None = None
+    skipping = False
+    for number, line in enumerate(lines, start=1):
+        if _MARKER.match(line):
+            current, skipping = None, False
+            continue
+        match = _LABEL.match(line)
+        if match and match.group("name").lower() in speakers:
+            label = match.group("name")
+            skipping = "thinking" in label.lower()
+            is_client = (label.lower() == wanted or _role(label) == wanted) if wanted else (
+                _role(label) in CLIENT_ROLES
+            )
+            current = None if skipping else Turn(label, is_client)
+            if current is not None:
+                turns.append(current)
+            line = match.group("rest")
+        if current is None or skipping or not line.strip():
+            continue
+        cleaned = _strip_notes(line)
+        if cleaned.strip():
+            current.lines.append((number, line))
+    return [turn for turn in turns if turn.lines]
+
+
+def _speaker_labels(lines: list[str], wanted: str | None) -> set[str]:
+    """Labels that open turns: known roles, the chosen client, or a name used at least twice."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        match = _LABEL.match(line)
+        if match:
+            name = match.group("name").lower()
+            counts[name] = counts.get(name, 0) + 1
+    known = OTHER_ROLES | CLIENT_ROLES | ({wanted} if wanted else set())
+    return {name for name, count in counts.items()
+            if name in known or name.split()[0].rstrip(".") in known or count >= 2}
+
+
+def _strip_notes(line: str) -> str:
+    return re.sub(r"\[[^\]]*\]", "", line)
+
+
+def client_turns_or_error(turns: list[Turn], *, label: str, client: str | None) -> None:
+    if not turns:
+        raise TranscriptProblem(
+            f"{label} has no turns like 'Patient: ...' or 'Therapist: ...'; is it a session transcript?"
+        )
+    if not any(turn.is_client for turn in turns):
+        names = sorted({turn.speaker for turn in turns})
+        who = f"'{client}'" if client else "the client (Patient or Client)"
+        raise TranscriptProblem(
+            f"{label} has no turns by {who}; speakers found: {', '.join(names)}. "
+            "Choose the client with --client NAME."
+        )
+
+
+# ---------------------------------------------------------------- sentences and segments
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_SEGMENT_CUT = re.compile(
+    r"\s+[—–]\s+|[—–](?=[a-z])|;\s+|:\s+|,\s*(?=then\b)|\s+(?=then\b)"
+    r"|,?\s+and\s+(?=(?:promise|commit|also|then)\b)|,\s*(?=but\b)"
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    line: int
+    text: str
+    turn: int  # index of the turn in the transcript
+    offset: int  # characters of the turn's text before this sentence (for "before" look-backs)
+
+
+def sentences_of(turn: Turn, turn_index: int) -> list[Sentence]:
+    found: list[Sentence] = []
+    offset = 0
+    for number, line in turn.lines:
+        start = 0
+        for cut in _SENTENCE_END.finditer(line):
+            found.append(Sentence(number, line[start:cut.start()].strip(), turn_index, offset + start))
+            start = cut.end()
+        if line[start:].strip():
+            found.append(Sentence(number, line[start:].strip(), turn_index, offset + start))
+        offset += len(line) + 1
+    return [s for s in found if s.text]
+
+
+_ENCLOSED = re.compile(r"[\"“][^\"“”]*[\"”]|\([^()]*\)")
+
+
+def segments_of(text: str) -> list[str]:
+    """Clauses of a sentence; quoted words and brackets are never cut."""
+    masked = _ENCLOSED.sub(lambda m: "x" * len(m.group(0)), text)
+    parts, start = [], 0
+    for cut in _SEGMENT_CUT.finditer(masked):
+        parts.append(text[start:cut.start()])
+        start = cut.end()
+    parts.append(text[start:])
+    return [p.strip(" ,") for p in parts if p.strip(" ,")]
+
+
+# ---------------------------------------------------------------- what counts as a commitment
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+_WILL = r"I(?:['’]ll| will| am going to|['’]m going to| plan to| intend to| promise(?: myself)? to)"
+_ADVERBS = r"(?:(?:also|just|actually|then|definitely|really|first|still|now|honestly)\s+)*"
+ACTIONS = _words(
+    "try attempt do spend set send write open run start keep take make draft add prototype practice "
+    "practise rehearse say tell put pick block book schedule check post log journal note call text "
+    "message ask go walk sit breathe use give tack cook review read plan mute label share look "
+    "highlight pause queue assign email meet follow stretch turn jot list record reach join sign "
+    "commit aim stick begin create update track reflect exercise meditate drink eat cut limit "
+    "leave close clean tidy finish submit fix prepare order bring carry wear stand name count"
+)
+_ACTION = r"(?:" + "|".join(ACTIONS) + r")\w*"
+STRONG = re.compile(
+    rf"\b{_WILL}\s+{_ADVERBS}(?P<verb>{_ACTION})\b"
+    r"|\bI (?:can |will |want to )?commit to\b"
+    r"|\b(?:I think )?I can do (?:that|it|this)\b"
+    r"|\bI(?:['’]ll| will) give it a (?:shot|go|try)\b",
+    re.IGNORECASE,
+)
+WEAK = re.compile(
+    r"\b(?:I (?:guess|think|suppose) )?(?:maybe )?I (?:could|might|can) (?:actually |just )?"
+    r"(?:try|do|give|start)\b",
+    re.IGNORECASE,
+)
+# Text before a trigger (in the same sentence, after the last "but") that turns it into a worry,
+# a hypothetical, a refusal or a report of the past.
+BLOCKERS = re.compile(
+    r"\b(?:worr\w*|afraid|scared|nervous|fear\w*|anxious|panic\w*|dread\w*|terrif\w*|worst|brain|mind"
+    r"|head|imagine|picture|if|unless|don['’]t|do not|not sure|doubt|can['’]t|cannot|won['’]t|never"
+    r"|wish|told|said|thought|used to|last (?:week|time|year)|before|ago|would|could)\b",
+    re.IGNORECASE,
+)
+# "before" and "could" block only when they come right before the trigger's own clause is past-tense;
+# the cue "before I touch any code I'll ..." is a plan, so those two are checked more narrowly.
+_SOFT_BLOCKERS = {"before", "could", "would"}
+IN_SESSION = re.compile(r"\b(?:right now|now|in a (?:minute|second|moment)|while I do it|here)\b", re.I)
+REJECTION = re.compile(
+    r"\b(?:I don['’]t think I (?:can|could|will)|I can['’]t (?:do|commit|manage|see myself)"
+    r"|I won['’]t (?:do|be able|manage|commit)|not for me|no way|I['’]d rather not"
+    r"|(?:feels|sounds|seems) (?:unrealistic|impossible|like too much|unmanageable)"
+    r"|doesn['’]t feel worth|not (?:realistic|doable)|I(?:['’]m| am) not (?:ready|willing))",
+    re.IGNORECASE,
+)
+REQUEST = re.compile(r"^\W*(?:can|could|would|will|may|shall) (?:you|we)\b", re.I)
+PROPOSAL = re.compile(
+    r"\b(?:(?:would|are|will) you be willing|are you willing|would you (?:like to |be up for )?(?:try|commit)"
+    r"|(?:can|could|will) you commit|commit to|let['’]s (?:make|try|agree|plan|set)|how about"
+    r"|what if you|I(?:['’]d| would)? (?:suggest|recommend|invite|propose))\b",
+    re.IGNORECASE,
+)
+_ANAPHOR = re.compile(
+    r"\b(?:that|it|this|them|those)\b(?!\s+(?:week|morning|evening|afternoon|weekend|time))", re.I)
+FILLER = set(_words(
+    "a an the and or to of for on in at with my me it that this them those so up out back over some "
+    "one try trying tried do doing give giving shot go best start starting attempt attempting set "
+    "setting keep make report see how goes least again first simplest thing things really just also "
+    "actually then too well okay ok yeah yes sure will i i'll i’ll can commit bit"
+))
+
+# Kinds in priority order: the first pattern that matches a segment names its kind.
+_NUM_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "twenty-five": 25, "twenty five": 25, "thirty": 30, "forty": 40, "forty-five": 45, "sixty": 60,
+}
+_NUM = r"(?:\d{1,3}|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + ")"
+_HY = r"[\s\-‑–]*"
+DURATION = re.compile(
+    rf"\b(?P<a>{_NUM})(?:\s*(?:-|–|‑|to|or)\s*(?P<b>{_NUM}))?{_HY}min(?:ute)?s?\b"
+    rf"|\b(?P<half>half an hour|half-hour)\b|\b(?P<h>an|{_NUM}){_HY}hours?\b",
+    re.IGNORECASE,
+)
+_DASH = r"[\s\-‑]"
+KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("start_ritual", re.compile(
+        rf"\b(?:start(?:{_DASH}?up|ing)?|morning|warm{_DASH}?up|opening){_DASH}+ritual"
+        r"|\britual\b.{0,40}\bbefore\b|\bbefore\b.{0,50}\britual\b", re.I)),
+    ("pause_cue", re.compile(
+        rf"\bjaw\b|\bclench|\bexhale|\bpause\b|stay present|micro{_DASH}?ritual"
+        r"|\bwhen (?:it|the \w+(?: \w+)?|my \w+) (?:hits|shows up|kicks in|rises|tightens)", re.I)),
+    ("peer_check", re.compile(rf"\bpeers?\b|\bbuddy\b|accountability partner|check{_DASH}?in with", re.I)),
+    ("proud_journal", re.compile(r"\bproud\b|\bjournal", re.I)),
+    ("wins_log", re.compile(
+        rf"\bone{_DASH}line\b|\bwins?\b.{{0,20}}\blog\b|\blog (?:a|one|the|my) (?:win|line)", re.I)),
+    ("focus_block", re.compile(
+        r"\btimer\b|\bblock\b|\bfocus|\bsit(?:ting)? with\b|\bpomodoro|\bsprint\b", re.I)),
+    ("tiny_step", re.compile(
+        r"\b(?:tiny|first|smallest|next) step\b|\bhighlight|\bone single\b"
+        r"|\bopen(?:ing)? (?:it|(?:the|my) [^.,;]{0,25}?"
+        r"(?:folder|file|notebook|project|script|document|editor|repo))\b", re.I)),
+    ("daily_reflection", re.compile(
+        r"\breflect|\btell(?:ing)? (?:myself|yourself)\b|\bsay(?:ing)? to (?:myself|yourself)\b"
+        r"|\bkind (?:sentence|words)\b", re.I)),
+    ("experiment", re.compile(
+        r"\bexperiment|\btry(?:ing)? (?:out )?(?:a |this |that |something )?new\b"
+        r"|\bjust for fun\b|\bjust this once\b|\bsee what happens\b", re.I)),
+    ("one_off", re.compile(
+        r"\b(?:draft|write up|send|email|call|book|submit|finish|file|fix|buy|clean|order"
+        r"|prepare|schedule|set up|sign up)\b.{0,60}\b(?:today|tomorrow|tonight"
+        r"|this (?:afternoon|evening|weekend)|by (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b", re.I)),
+]
+MIN_FOCUS_MINUTES = 5  # a "block" of a minute or seconds is in-session practice, not a habit
+
+
+def durations(text: str) -> list[int]:
+    found = []
+    for m in DURATION.finditer(text):
+        if m.group("half"):
+            found.append(30)
+        elif m.group("h"):
+            found.append(60 * (1 if m.group("h").lower() == "an" else _number(m.group("h"))))
+        else:
+            found.append(max(_number(m.group("a")), _number(m.group("b")) if m.group("b") else 0))
+    return [n for n in found if n > 0]
+
+
+def _number(word: str) -> int:
+    word = word.lower()
+    return int(word) if word.isdigit() else _NUM_WORDS.get(word, 0)
+
+
+def kind_of(segment: str) -> str | None:
+    for kind, pattern in KIND_PATTERNS:
+        if pattern.search(segment):
+            if kind == "focus_block" and max(durations(segment), default=0) < MIN_FOCUS_MINUTES:
+                continue
+            return kind
+    return None
+
+
+def kinds_in(text: str) -> list[tuple[int, str]]:
+    """Every kind mentioned in a text, by position (segment by segment)."""
+    out, pos = [], 0
+    for segment in segments_of(text):
+        kind = kind_of(segment)
+        if kind:
+            out.append((pos, kind))
+        pos += len(segment) + 1
+    return out
+
+
+# ---------------------------------------------------------------- findings
+
+
+@dataclass
+class Finding:
+    kind: str
+    line: int
+    quote: str
+    strong: bool
+    turn: int
+    detail: str  # the words the details come from (segment, plus steps and the proposal)
+    action: str  # the action words after the trigger, for titles and ids
+    steps: list[str] = field(default_factory=list)
+    proposal: str = ""
+    sentence_key: tuple[int, int] = (0, 0)
+    anchor: int = 0  # order in the transcript
+
+    @property
+    def minutes(self) -> int | None:
+        found = durations(self.detail)
+        return max(found) if found else None
+
+
+def _trigger(segment: str, before: str) -> tuple[re.Match[str], bool] | None:
+    """The first commitment trigger in a segment that nothing before it blocks."""
+    for pattern, strong in ((STRONG, True), (WEAK, False)):
+        for match in pattern.finditer(segment):
+            context = re.split(r"\bbut\b", before + " " + segment[: match.start()], flags=re.I)[-1]
+            if _blocked(context):
+                continue
+            return match, strong
+    return None
+
+
+def _blocked(context: str) -> bool:
+    for word in BLOCKERS.finditer(context):
+        token = word.group(0).lower()
+        if token in _SOFT_BLOCKERS:
+            # "before I touch any code I'll ..." is a cue; "I've done that before" is the past.
+            if token == "before" and re.search(r"\bbefore (?:I|we|you|my|the|each|every|any)\b",
+                                               context[word.start():], re.I):
+                continue
+            if token in ("could", "would") and not re.search(r"\bI (?:could|would)\b", context, re.I):
+                continue
+        return True
+    return False
+
+
+def _content_free(rest: str) -> bool:
+    words = re.findall(r"[a-z][a-z'’\-]*", rest.lower())
+    words = [w for w in words if w not in FILLER and not _is_time_word(w)]
+    return len(words) == 0 or (len(words) <= 1 and bool(_ANAPHOR.search(rest)))
+
+
+_TIME_WORDS = set(_words("today tomorrow tonight week weekend morning evening afternoon night now soon"))
+
+
+def _is_time_word(word: str) -> bool:
+    return word in _TIME_WORDS
+
+
+def find_commitments(turns: list[Turn]) -> list[Finding]:
+    """Every client commitment, before the weak ones are judged and repeats are folded."""
+    findings: list[Finding] = []
+    order = 0
+    for index, turn in enumerate(turns):
+        if not turn.is_client:
+            continue
+        previous = _previous_other(turns, index)
+        proposal = previous.text if previous is not None and PROPOSAL.search(previous.text) else ""
+        turn_text = turn.text
+        if proposal and REJECTION.search(turn_text):
+            proposal = ""
+        for sentence in sentences_of(turn, index):
+            if REQUEST.match(sentence.text):
+                continue  # "Can we ...?", "Could you ...": asking, not committing
+            order += 1
+            found = _sentence_findings(sentence, turn_text, proposal)
+            for item in found:
+                item.anchor = order
+            findings.extend(found)
+    return findings
+
+
+def _previous_other(turns: list[Turn], index: int) -> Turn | None:
+    for turn in reversed(turns[:index]):
+        if not turn.is_client:
+            return turn
+        break
+    return None
+
+
+def _sentence_findings(sentence: Sentence, turn_text: str, proposal: str) -> list[Finding]:
+    found: list[Finding] = []
+    active: bool | None = None  # strength of the commitment this sentence is under, if any
+    before = ""
+    for segment in segments_of(sentence.text):
+        if re.match(r"but\b", segment, re.I):
+            active = None
+        hit = _trigger(segment, before)
+        before += " " + segment
+        if hit is None and active is None:
+            continue
+        if hit is not None:
+            match, strong = hit
+            active = strong
+            rest = segment[match.end():]
+            said = segment[match.start("verb"):] if match.re is STRONG and match.group("verb") else rest
+            if IN_SESSION.search(rest) or segment.rstrip("\"”’) ").endswith("?"):
+                active = None
+                continue
+            kind = kind_of(said)
+            if _content_free(rest):  # "I'll try that", "I can commit to giving it a shot"
+                resolved = _resolve(sentence, turn_text, proposal)
+                if resolved is None and kind is not None:
+                    resolved = (kind, segment, "", said)
+                if resolved is not None:
+                    kind, detail, extra, action = resolved
+                    found.append(_finding(kind, sentence, segment[match.start():], strong, detail, extra,
+                                          action))
+                continue
+            action = said
+        else:
+            kind = kind_of(segment)
+            action = segment
+        if kind is None:
+            if found and active is not None:
+                found[-1].steps.append(_as_step(segment))
+                found[-1].detail += " " + segment
+            continue
+        quoted = segment[match.start():] if hit is not None else segment
+        answered = proposal if proposal and kind in {k for _, k in kinds_in(proposal)} else ""
+        found.append(_finding(kind, sentence, _clause(segment, quoted), bool(active),
+                              segment + " " + answered, proposal=answered, action=action))
+    for item in found:
+        if len(item.steps) < 2 and (item.proposal or item.action in sentence.text):
+            item.steps = _list_steps(item.action) + item.steps
+    return found
+
+
+def _finding(kind: str, sentence: Sentence, segment: str, strong: bool, detail: str,
+             proposal: str, action: str) -> Finding:
+    quote = _quote(segment, sentence.text)
+    return Finding(kind=kind, line=sentence.line, quote=quote, strong=strong, turn=sentence.turn,
+                   detail=detail, action=action.strip(" ,.\"“”"), proposal=proposal,
+                   sentence_key=(sentence.line, sentence.offset))
+
+
+def _clause(segment: str, from_trigger: str) -> str:
+    """The clause to cite: from the trigger, reaching back over a short cue ("when it shows up")."""
+    head = segment[: len(segment) - len(from_trigger)]
+    if len(head.split()) <= 8:
+        return segment
+    cut = max(head.rfind(", "), head.rfind(" so "))
+    start = head[cut + 1:] if cut >= 0 else ""
+    start = re.sub(r"^(?:so|and|but)\b\s*", "", start.strip(" ,"))
+    return (start + " " + from_trigger).strip() if len(start.split()) <= 8 else from_trigger
+
+
+def _resolve(sentence: Sentence, turn_text: str, proposal: str) -> tuple[str, str, str, str] | None:
+    """What "I'll try that" refers to: the nearest kind earlier in the client's own turn,
+    else the proposal the client is answering."""
+    own = turn_text[: sentence.offset]
+    mentions = []
+    for piece in re.split(r"(?<=[.!?])\s+", own):
+        for _, kind in kinds_in(piece):
+            mentions.append((kind, piece))
+    if mentions:
+        kind, piece = mentions[-1]
+        return kind, piece + " " + sentence.text, "", piece
+    if proposal:
+        kinds = kinds_in(proposal)
+        if kinds:
+            ranked = sorted(kinds, key=lambda pk: [k for k, _ in KIND_PATTERNS].index(pk[1]))
+            kind = ranked[0][1]
+            return kind, proposal + " " + sentence.text, proposal, proposal_action(proposal, kind)
+    return None
+
+
+def _quote(segment: str, sentence: str) -> str:
+    """The exact words to cite: the segment, or the whole sentence when the segment is tiny."""
+    text = segment if len(segment.split()) >= 4 else sentence
+    return text.strip().strip("\"“”").strip()
+
+
+def _as_step(segment: str) -> str:
+    text = re.sub(r"^(?:then|and|also|so)\s+", "", segment.strip(" ,.;?"), flags=re.I)
+    return text[:1].upper() + text[1:]
+
+
+def _list_steps(action: str) -> list[str]:
+    masked = _ENCLOSED.sub(lambda m: "x" * len(m.group(0)), action)
+    cuts = [m.span() for m in re.finditer(r",\s*(?:and\s+)?|\s+and\s+(?=\w+ (?:the|a|my)\b)", masked)]
+    bounds = [0] + [x for span in cuts for x in span] + [len(action)]
+    parts = [action[a:b] for a, b in zip(bounds[::2], bounds[1::2], strict=True) if action[a:b].strip()]
+    if len(parts) < 3:
+        return []
+    return [_as_step(p) for p in parts if len(p.split()) >= 2]
+
+
+# ---------------------------------------------------------------- judging and folding
+
+
+def judge(findings: list[Finding], turns: list[Turn]) -> list[Finding]:
+    """Keep the commitments that stand: strong ones, and hedged ones the other person took up.
+
+    - a hedged "I guess I could try X" stands only when the next other turn picks X up, the client
+      does not turn it down next, and nothing firmer of the same kind was said;
+    - of several hedged offers of one kind, the last length offered wins (the earlier ones were
+      negotiated away), and its first mention is cited;
+    - a firm commitment of a kind and length already committed elaborates the earlier one: the
+      whole sentence it sits in is folded into it;
+    - one commitment per kind and line.
+    """
+    strong_kinds = {f.kind for f in findings if f.strong}
+    weak = [f for f in findings if not f.strong and f.kind not in strong_kinds and _taken_up(f, turns)]
+    kept_weak: list[Finding] = []
+    by_kind: dict[str, list[Finding]] = {}
+    for item in weak:
+        by_kind.setdefault(item.kind, []).append(item)
+    for items in by_kind.values():
+        last = items[-1].minutes
+        kept_weak.append(next(i for i in items if i.minutes == last))
+    strong = sorted((f for f in findings if f.strong), key=lambda f: f.anchor)
+    folded_sentences = set()
+    for number, item in enumerate(strong):
+        if item.minutes and any(k.kind == item.kind and k.minutes == item.minutes
+                                and k.sentence_key != item.sentence_key for k in strong[:number]):
+            folded_sentences.add(item.sentence_key)
+    kept: list[Finding] = []
+    for item in sorted(strong + kept_weak, key=lambda f: f.anchor):
+        if item.strong and item.sentence_key in folded_sentences:
+            continue
+        same = next((k for k in kept if k.kind == item.kind and k.line == item.line), None)
+        if same is not None:
+            if not same.proposal and item.proposal:
+                same.proposal = item.proposal
+                same.detail += " " + item.proposal
+            continue
+        kept.append(item)
+    return kept
+
+
+def _taken_up(item: Finding, turns: list[Turn]) -> bool:
+    nxt = next((t for t in turns[item.turn + 1:] if not t.is_client), None)
+    if item.proposal:
+        accepted = True
+    elif nxt is None:
+        accepted = False
+    else:
+        same_kind = item.kind in {k for _, k in kinds_in(nxt.text)}
+        same_length = item.minutes is not None and item.minutes in durations(nxt.text)
+        accepted = same_kind or same_length
+    reply = next((t for t in turns[item.turn + 1:] if t.is_client), None)
+    return accepted and not (reply is not None and REJECTION.search(reply.text[:200]))
+
+
+# ---------------------------------------------------------------- the draft plan
+
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY = re.compile(r"\b(?:on |every |each )?(" + "|".join(_WEEKDAY_NAMES) + r")s?\b", re.I)
+_CLOCK = re.compile(
+    r"\b(?:at|by|around)\s+(?P<h>\d{1,2})(?::(?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.?m\.?)?(?![\d%:])"
+    r"|\b(?P<h2>\d{1,2}):(?P<m2>[0-5]\d)\b|\b(?P<h3>\d{1,2})\s*(?P<ap3>[ap]\.?m\.?)(?!\w)",
+    re.IGNORECASE,
+)
+_TIME_OF_DAY = [
+    (re.compile(r"\bafter lunch\b", re.I), time(13, 30)),
+    (re.compile(r"\b(?:lunch(?:time)?|midday|noon)\b", re.I), time(12, 30)),
+    (re.compile(r"\b(?:before bed|bedtime|at night|tonight|every night)\b", re.I), time(21, 30)),
+    (re.compile(r"\b(?:after work|evenings?)\b", re.I), time(18, 30)),
+    (re.compile(r"\b(?:mornings?|before work|first thing|breakfast|coffee)\b", re.I), time(8, 30)),
+    (re.compile(r"\bafternoons?\b", re.I), time(15, 0)),
+]
+_DAILY = re.compile(r"\b(?:every|each) (?:single )?(?:day|morning|evening|night)\b|\bdaily\b|\ba day\b", re.I)
+_WEEKDAYS = re.compile(r"\bweekdays?\b|\b(?:every|each) (?:work|working) ?day\b|\bworkdays?\b", re.I)
+_WEEKLY = re.compile(r"\b(?:every|each|a|per|once a) week\b|\bweekly\b", re.I)
+_ONCE = re.compile(r"\b(?:today|tomorrow|tonight|just this once|this (?:afternoon|evening|weekend))\b", re.I)
+_TARGET = re.compile(rf"\b(?P<n>{_NUM})\s+(?:[\w'’]+\s+){{0,5}}?(?:a|per|each|every) week\b", re.I)
+_QUOTED = re.compile(r"(?<![\w])[\"“](?P<q>[^\"“”]{3,200}?)[\"”]")
+
+# What the session gives no time for: a calm default, marked `chosen = true`.
+DEFAULT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "start_ritual": {"every": "weekdays", "at": "08:30"},
+    "focus_block": {"every": "weekdays", "at": "09:00"},
+    "wins_log": {"every": "daily", "at": "17:30"},
+    "peer_check": {"every": "weekly", "day": "fri", "at": "16:00"},
+    "pause_cue": {"every": "interval", "interval_minutes": 90, "between": ["09:00", "17:00"],
+                  "jitter_minutes": 10},
+    "proud_journal": {"every": "weekly", "day": "sun", "at": "19:00"},
+    "daily_reflection": {"every": "daily", "at": "21:00"},
+    "tiny_step": {"every": "weekdays", "at": "10:00"},
+    "experiment": {"every": "once", "at": "15:00"},
+    "one_off": {"every": "once", "at": "10:00"},
+}
+TITLES = {
+    "start_ritual": "start ritual",
+    "focus_block": "focus block",
+    "wins_log": "One line after each block",
+    "peer_check": "Weekly peer check",
+    "pause_cue": "Pause",
+    "proud_journal": "things I'm proud of each week",
+    "daily_reflection": "A kind sentence over each day's effort",
+    "tiny_step": "Tiny step",
+    "experiment": "Experiment",
+    "one_off": "To do",
+}
+
+
+@dataclass(frozen=True)
+class DraftCommitment:
+    """One proposed commitment, as the plan format writes it (see docs/plan-format.md)."""
+
+    fields: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return self.fields["id"]
+
+    @property
+    def kind(self) -> str:
+        return self.fields["kind"]
+
+    @property
+    def line(self) -> int:
+        return self.fields["source"]["line"]
+
+    @property
+    def quote(self) -> str:
+        return self.fields["source"]["quote"]
+
+
+@dataclass(frozen=True)
+class Draft:
+    plan: dict[str, Any]
+    commitments: tuple[DraftCommitment, ...]
+    source: str
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.commitments
+
+    def as_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"plan": self.plan}
+        if self.commitments:
+            data["commitment"] = [c.fields for c in self.commitments]
+        return data
+
+
+def distill(text: str, *, source: str, now: datetime, client: str | None = None) -> Draft:
+    """Read a transcript's text and propose a draft plan; `source` is cited in every commitment.
+
+    `now` (aware, in the user's zone) dates one-off commitments ("today", "tomorrow").
+    """
+    label = "standard input" if source in ("-", "stdin") else source
+    turns = parse_turns(text, client=client)
+    client_turns_or_error(turns, label=label, client=client)
+    findings = judge(find_commitments(turns), turns)
+    items = _build(findings, source=source, now=now)
+    return Draft(_plan_head(source, len(items)), tuple(items), source)
+
+
+def distill_file(name: str, *, now: datetime, client: str | None = None,
+                 stdin: bytes | None = None) -> Draft:
+    """Read a transcript file ("-" for standard input) and distill it."""
+    text = read_transcript(name, stdin=stdin)
+    draft = distill(text, source="stdin" if name == "-" else name, client=client, now=now)
+    check_draft(draft)
+    return draft
+
+
+def _plan_head(source: str, count: int) -> dict[str, Any]:
+    stem = "session" if source == "stdin" else Path(source).stem
+    slug = _slug(stem)[:40].strip("-") or "session"
+    name = "standard input" if source == "stdin" else Path(source).name
+    summary = (
+        f"A draft of {count} commitment{'s' if count != 1 else ''} distilled from {name}. "
+        "Read each one against the session, change what does not fit, then activate it."
+        if count else f"No commitments were found in {name}; add your own, or keep this as a note."
+    )
+    return {"id": f"draft-{slug}", "title": f"Draft from {name}", "session": source, "summary": summary}
+
+
+def _build(findings: list[Finding], *, source: str, now: datetime) -> list[DraftCommitment]:
+    items: list[DraftCommitment] = []
+    ids: set[str] = set()
+    by_kind: dict[str, str] = {}
+    for item in findings:
+        fields = _fields(item, source=source, now=now, by_kind=by_kind, ids=ids)
+        by_kind.setdefault(item.kind, fields["id"])
+        ids.add(fields["id"])
+        items.append(DraftCommitment(fields))
+    return items
+
+
+def _fields(item: Finding, *, source: str, now: datetime, by_kind: dict[str, str],
+            ids: set[str]) -> dict[str, Any]:
+    text = item.detail
+    minutes = item.minutes
+    fields: dict[str, Any] = {"id": _unique(_id_for(item, minutes), ids), "kind": item.kind,
+                              "title": _title(item, minutes)}
+    if minutes and 1 <= minutes <= 240:
+        fields["minutes"] = minutes
+    target = _weekly_target(text + " " + _line_prefix(item))
+    if target and item.kind in ("proud_journal", "wins_log", "focus_block", "experiment", "tiny_step"):
+        fields["weekly_target"] = target
+    if item.steps:
+        fields["steps"] = [s for s in item.steps if s][:8]
+    if item.kind == "start_ritual":
+        breathing = re.search(rf"\b({_NUM}){_HY}min(?:ute)?s? of [\w\s]{{0,12}}breath", text, re.I)
+        if breathing and 1 <= _number(breathing.group(1)) <= 30:
+            fields["breathing_minutes"] = _number(breathing.group(1))
+    phrase, question = _said_words(text)
+    if phrase:
+        fields["phrase"] = phrase
+    if question:
+        fields["question"] = question
+    if item.kind == "experiment" or re.search(r"\bexperiment", text, re.I):
+        fields["label"] = "experiment"
+    fields["schedule"] = _schedule(item, text, now=now, by_kind=by_kind)
+    fields["source"] = {"file": source, "line": item.line, "quote": item.quote}
+    return fields
+
+
+def _line_prefix(item: Finding) -> str:
+    return item.proposal
+
+
+def _weekly_target(text: str) -> int | None:
+    match = _TARGET.search(text)
+    if not match:
+        return None
+    value = _number(match.group("n"))
+    return value if 1 <= value <= 50 else None
+
+
+def _said_words(text: str) -> tuple[str | None, str | None]:
+    phrase = question = None
+    for match in _QUOTED.finditer(text):
+        words = match.group("q").strip().rstrip(",")
+        lead = text[max(0, match.start() - 12):match.start()].lower()
+        if len(words.split()) < 4 or re.search(r"\b(?:like|e\.g\.|title:?)\s*\(?$", lead.strip()):
+            continue
+        if words.endswith("?"):
+            question = question or words
+        else:
+            phrase = phrase or words
+    return phrase, question
+
+
+def _schedule(item: Finding, text: str, *, now: datetime, by_kind: dict[str, str]) -> dict[str, Any]:
+    own = item.quote + " " + " ".join(item.steps)
+    if item.kind == "focus_block" and "start_ritual" in by_kind and re.match(r"then\b", item.quote, re.I):
+        return {"every": "after", "after": by_kind["start_ritual"]}
+    if item.kind == "wins_log" and "focus_block" in by_kind and re.search(
+            r"\b(?:after|end of) (?:the|each|every|a|my)\b[^.]{0,20}\bblock", own, re.I):
+        return {"every": "after", "after": by_kind["focus_block"]}
+    at = _clock_time(text)
+    said_at = at is not None
+    if at is None:
+        at = next((t for pattern, t in _TIME_OF_DAY if pattern.search(text)), None)
+    default = dict(DEFAULT_SCHEDULE[item.kind])
+    day = _DAY.search(text)
+    if item.kind in ("experiment", "one_off") or (_ONCE.search(own) and item.kind not in (
+            "peer_check", "proud_journal", "daily_reflection", "start_ritual", "pause_cue")):
+        when = _once_date(own + " " + text, now)
+        sched = {"every": "once", "date": when.isoformat(), "at": _hhmm(at) if at else default["at"]}
+    elif _WEEKDAYS.search(text):
+        sched = {"every": "weekdays", "at": _hhmm(at) if at else DEFAULT_SCHEDULE["tiny_step"]["at"]}
+    elif _DAILY.search(text) and not _WEEKLY.search(text):
+        sched = {"every": "daily", "at": _hhmm(at) if at else default.get("at", "09:00")}
+    elif _WEEKLY.search(text) or day:
+        weekday = day.group(1)[:3].lower() if day else default.get("day", "mon")
+        sched = {"every": "weekly", "day": weekday, "at": _hhmm(at) if at else default.get("at", "09:00")}
+    else:
+        sched = default
+        if at and "at" in sched:
+            sched["at"] = _hhmm(at)
+    if not said_at:
+        sched["chosen"] = True
+    return sched
+
+
+def _once_date(text: str, now: datetime) -> date:
+    today = now.date()
+    lowered = text.lower()
+    if re.search(r"\b(?:today|tonight|this (?:afternoon|evening))\b", lowered):
+        return today
+    day = _DAY.search(text)
+    if day and "tomorrow" not in lowered:
+        target = _WEEKDAY_NAMES.index(day.group(1).lower())
+        return today + timedelta(days=(target - today.weekday() - 1) % 7 + 1)
+    return today + timedelta(days=1)
+
+
+def _clock_time(text: str) -> time | None:
+    for match in _CLOCK.finditer(text):
+        hour = int(match.group("h") or match.group("h2") or match.group("h3"))
+        minute = int(match.group("m") or match.group("m2") or 0)
+        ampm = (match.group("ap") or match.group("ap3") or "").lower().replace(".", "")
+        if match.group("h") and not ampm and not match.group("m"):
+            continue  # "at 3" alone is too often not a time
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        if ampm == "am" and hour == 12:
+            hour = 0
+        if 0 <= hour <= 23:
+            return time(hour, minute)
+    return None
+
+
+def _hhmm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def _title(item: Finding, minutes: int | None) -> str:
+    base = TITLES[item.kind]
+    if item.kind in ("start_ritual", "focus_block"):
+        return f"{minutes}-minute {base}" if minutes else base.capitalize()
+    if item.kind == "peer_check":
+        return f"{base} ({minutes} minutes)" if minutes else base
+    if item.kind == "proud_journal":
+        target = _weekly_target(item.detail + " " + item.proposal)
+        return f"{target} {base}" if target else "Something I'm proud of, each week"
+    if item.kind in ("wins_log", "daily_reflection"):
+        return base
+    excerpt = _excerpt(item.action)
+    return f"{base}: {excerpt}" if excerpt else base
+
+
+def proposal_action(proposal: str, kind: str) -> str:
+    """The words of a proposal that carry the action of `kind` (after "would you be willing to")."""
+    best = ""
+    for sentence in re.split(r"(?<=[.!?])\s+", proposal):
+        for segment in segments_of(sentence):
+            if kind_of(segment) != kind:
+                continue
+            cuts = list(PROPOSAL.finditer(segment))
+            if cuts:
+                return re.sub(r"^(?:to|and)\s+", "", segment[cuts[-1].end():].strip())
+            best = best or segment
+    return best
+
+
+def _excerpt(text: str, limit: int = 56) -> str:
+    words = re.sub(r"\s+", " ", text).strip(" ,.;:—–-\"“”").split(" ")
+    words = [w for w in words if w]
+    if words and words[0].lower() in ("to", "and", "then", "also"):
+        words = words[1:]
+    out = ""
+    for word in words:
+        if len(out) + len(word) + 1 > limit:
+            return out + "…"
+        out = f"{out} {word}".strip()
+    return out
+
+
+_ID_SKIP = FILLER | set(_words("i'd i'm i’m you your we our is are be been was"))
+
+
+def _id_for(item: Finding, minutes: int | None) -> str:
+    base = item.kind.replace("_", "-")
+    if minutes:
+        return f"{base}-{minutes}-min"
+    words = [w for w in re.findall(r"[a-z0-9]+", item.action.lower())
+             if w not in _ID_SKIP and w not in base.split("-") and len(w) > 2]
+    return "-".join([base, *words[:2]]) if words else base
+
+
+def _unique(candidate: str, ids: set[str]) -> str:
+    candidate = _slug(candidate)[:56].strip("-") or "commitment"
+    if candidate not in ids:
+        return candidate
+    number = 2
+    while f"{candidate}-{number}" in ids:
+        number += 1
+    return f"{candidate}-{number}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+# ---------------------------------------------------------------- writing
+
+
+def draft_toml(draft: Draft) -> str:
+    """The draft as plan TOML, with a short header saying what to do with it."""
+    import tomli_w
+
+    head = (
+        f"# Draft plan distilled by `habit distill` from {draft.plan['session']}.\n"
+        "# Each commitment cites the line it came from: check it against the session, edit freely,\n"
+        "# then `habit plan check FILE` and `habit plan add FILE`.\n"
+        "# `chosen = true` marks a time the session did not give; change it to one that suits you.\n\n"
+    )
+    return head + tomli_w.dumps(draft.as_data())
+
+
+def save_draft(text: str, path: Path, *, force: bool = False) -> None:
+    """Write the draft; an existing file is kept unless `force` (nothing saved is lost)."""
+    if path.exists() and not force:
+        raise TranscriptProblem(f"{path} already exists; choose another name or add --force to replace it.")
+    if path.is_dir():
+        raise TranscriptProblem(f"{path} is a folder; give a file name like draft.toml.")
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise TranscriptProblem(f"{path} cannot be written ({err.strerror or err}).") from None
+
+
+def check_draft(draft: Draft) -> None:
+    """Validate the draft with the plan checker (a bug here would be ours, not the user's)."""
+    from habit.plans import parse_plan
+
+    parse_plan(draft_toml(draft), path=Path(draft.plan["session"]).with_suffix(".draft.toml"))
+
