@@ -17,7 +17,7 @@ Decisions:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from habit.catalog import Catalog
@@ -139,22 +139,24 @@ def _slots(item: Commitment, config: Config, *, tz: tzinfo, today: date) -> list
             when = f"weekly on {slot.day} at {slot.at:%H:%M} ({source})"
             return [_Slot(uid, start, _weekly([slot.day]), slot.minutes, when)]
     every = sched.every
+    # The note on chosen times is in DESCRIPTION; a calendar has no jitter, so neither does the text.
+    when = replace(sched, chosen=False, jitter_minutes=0).describe()
     if every == "once" and sched.date and sched.at:
         start = datetime.combine(sched.date, sched.at, tzinfo=tz)
-        return [_Slot(uid, start, None, minutes, sched.describe())]
+        return [_Slot(uid, start, None, minutes, when)]
     if every == "daily" and sched.at:
         start = datetime.combine(today, sched.at, tzinfo=tz)
-        return [_Slot(uid, start, {"FREQ": ["DAILY"]}, minutes, sched.describe())]
+        return [_Slot(uid, start, {"FREQ": ["DAILY"]}, minutes, when)]
     if every == "weekdays" and sched.at:
         start = _first_on(today, _WORKDAYS, sched.at, tz)
-        return [_Slot(uid, start, _weekly(_WORKDAYS), minutes, sched.describe())]
+        return [_Slot(uid, start, _weekly(_WORKDAYS), minutes, when)]
     if every == "weekly" and sched.at and sched.day:
         start = _first_on(today, [sched.day], sched.at, tz)
-        return [_Slot(uid, start, _weekly([sched.day]), minutes, sched.describe())]
+        return [_Slot(uid, start, _weekly([sched.day]), minutes, when)]
     if every == "interval":
         return [
             _Slot(f"{item.id}-{at:%H%M}@{UID_DOMAIN}", _first_on(today, _WORKDAYS, at, tz),
-                  _weekly(_WORKDAYS), minutes, f"weekdays at {at:%H:%M} ({sched.describe()})")
+                  _weekly(_WORKDAYS), minutes, when)
             for at in interval_times(sched)
         ]
     return []

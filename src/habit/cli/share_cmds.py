@@ -73,7 +73,11 @@ def share_show(
     now = app_ctx.clock.now()
     which = choose_week(week, last=last, now=now, tz=app_ctx.tz)
     if need is None and _interactive():
-        need = typer.prompt("What do you need from your peer?", default=DEFAULT_NEED)
+        try:
+            need = typer.prompt("What do you need from your peer?", default=DEFAULT_NEED)
+        except typer.Abort:  # Ctrl-C or Ctrl-D at the question
+            typer.echo("\nStopped; nothing was copied or shared.", err=True)
+            raise typer.Exit(130) from None
     text = share_week(app_ctx.store(), app_ctx.catalog(), week=which, tz=app_ctx.tz, now=now,
                       config=app_ctx.config(), need=need)
     typer.echo(text)
