@@ -327,3 +327,51 @@ def test_week_queries_use_the_timestamp_indexes(store):
             details = " ".join(str(row[-1]) for row in plan)
             assert "USING INDEX" in details and "SCAN" not in details.replace("SCAN CONSTANT", ""), (
                 statement, details)
+
+
+# ---------------------------------------------------------------- rendering user text safely
+
+
+def test_user_text_cannot_style_the_markdown_or_the_terminal(commitments):
+    from habit import render
+
+    entries = [entry("win", local(2026, 11, 16, 9), "*bold* <b>tag</b> [link](http://x) `code`"),
+               entry("proud", local(2026, 11, 16, 10), "# not a heading"),
+               entry("win", local(2026, 11, 16, 11), "colour \x1b[31mred\x1b[0m bell\x07"),
+               entry("reflection", local(2026, 11, 16, 21), "first line\nsecond line")]
+    result = review("2026-W47", local(2026, 11, 19, 14), commitments, entries=entries)
+    md = render.markdown(result)
+    assert r"- Mon 09:00: \*bold\* \<b\>tag\</b\> \[link\](http://x) \`code\`" in md
+    assert r"- Mon 10:00: \# not a heading" in md
+    assert "- Mon 21:00: first line\n  second line\n" in md
+    text = render.text(result)
+    assert "\x1b" not in text and "\x07" not in text
+    assert r"Mon 11:00  colour \x1b[31mred\x1b[0m bell\x07" in text
+    assert "  Mon 21:00  first line\n             second line\n" in text
+
+
+def test_ascii_only_text_encodes_as_ascii(commitments):
+    from habit import render
+
+    result = review("2026-W47", local(2026, 11, 19, 14), commitments,
+                    entries=[entry("win", local(2026, 11, 16, 9), "plain words")],
+                    blocks=[block(local(2026, 11, 17, 9), 12, "interrupted")],
+                    peer=PeerConfig(name="Sam", backup="Alex"))
+    out = render.text(result, ascii_only=True)
+    out.encode("ascii")
+    assert "  Mon #  Tue #  Wed .  Thu .  Fri .  Sat .  Sun ." in out
+    assert "Week 2026-W47 . Mon 16 Nov - Sun 22 Nov 2026" in out
+
+
+def test_json_round_trips_and_keeps_user_text_exact(commitments):
+    import json
+
+    from habit import render
+
+    words = "café ☕ \"quoted\" and a tab\there"
+    result = review("2026-W47", local(2026, 11, 19, 14), commitments,
+                    entries=[entry("win", local(2026, 11, 16, 9), words)])
+    data = json.loads(render.json_text(result))
+    assert data["wins"] == [{"at": "2026-11-16T09:00:00+01:00", "text": words}]
+    assert data["days"][0] == {"date": "2026-11-16", "weekday": "Mon", "entries": 1, "blocks": 0}
+    assert data["commitments"][-1]["status"] == "0 of 3 so far"
