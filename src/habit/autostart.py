@@ -24,10 +24,11 @@ AGENT_LABEL = "org.habit.remind"
 
 @dataclass(frozen=True)
 class Result:
-    path: Path | None  # the file written or removed
+    path: Path | None  # the file written or removed (None: nothing to write on this system)
     done: tuple[str, ...] = ()  # what was run successfully
     todo: tuple[str, ...] = ()  # what the user still needs to run (or add), one per line
     notes: tuple[str, ...] = field(default_factory=tuple)
+    changed: bool = True  # False when uninstall found nothing installed
 
 
 Runner = Callable[[list[str]], int]
@@ -135,9 +136,10 @@ def cron_line(command: list[str], env: Mapping[str, str]) -> str:
 
 
 def install(*, home: Path, env: Mapping[str, str] | None = None, platform: str | None = None,
-            command: list[str] | None = None, run: Runner = _run,
-            which: Callable[[str], str | None] = shutil.which) -> Result:
+            command: list[str] | None = None, run: Runner | None = None,
+            which: Callable[[str], str | None] | None = None) -> Result:
     env = os.environ if env is None else env
+    run, which = run or _run, which or shutil.which
     command = command or habit_command()
     system = _system(platform)
     if system == "linux":
@@ -157,8 +159,10 @@ def install(*, home: Path, env: Mapping[str, str] | None = None, platform: str |
 
 
 def uninstall(*, home: Path, env: Mapping[str, str] | None = None, platform: str | None = None,
-              run: Runner = _run, which: Callable[[str], str | None] = shutil.which) -> Result:
+              run: Runner | None = None,
+              which: Callable[[str], str | None] | None = None) -> Result:
     env = os.environ if env is None else env
+    run, which = run or _run, which or shutil.which
     system = _system(platform)
     if system == "linux":
         path = unit_path(home, env)
@@ -178,8 +182,7 @@ def uninstall(*, home: Path, env: Mapping[str, str] | None = None, platform: str
 def _merge(result: Result, after: Result | None, existed: bool) -> Result:
     done = result.done + (after.done if after else ())
     todo = result.todo + (after.todo if after else ())
-    notes = () if existed else ("There was nothing installed to remove.",)
-    return Result(result.path, done, todo, notes)
+    return Result(result.path, done, todo, (), existed)
 
 
 def _apply(path: Path, steps: list[list[str]], run: Runner,

@@ -84,21 +84,23 @@ def _autostart(install: bool) -> None:
 
     home = Path.home()
     result = autostart.install(home=home) if install else autostart.uninstall(home=home)
+    for note in result.notes:
+        typer.echo(note)
     if result.path is not None:
-        typer.echo(f"{'Wrote' if install else 'Removed'} {result.path}" if install or not result.notes
-                   else str(result.notes[0]))
+        if not result.changed:
+            typer.echo(f"There was nothing installed to remove ({result.path} does not exist).")
+            return
+        typer.echo(f"{'Wrote' if install else 'Removed'} {result.path}")
     for line in result.done:
         typer.echo(f"Ran: {line}")
-    if result.path is None:
-        for note in result.notes:
-            typer.echo(note)
     if result.todo:
         if result.path is not None:
             typer.echo("Still to run, in your own session:")
         for line in result.todo:
             typer.echo(f"  {line}")
-    elif install and result.path is not None:
-        typer.echo("Reminders will start at each login; they are running now.")
+    elif result.path is not None:
+        typer.echo("Reminders will start at each login, and are running now." if install
+                   else "Reminders will no longer start at login.")
 
 
 def schedule(
