@@ -15,14 +15,18 @@ import contextlib
 import json
 import os
 import socket
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import fields, is_dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from habit.errors import HabitError
 from habit.paths import HomePaths
+
+if TYPE_CHECKING:
+    from habit.cli.context import AppContext
 
 PROTOCOL = 1
 CONNECT_TIMEOUT = 0.25  # a unix socket connects at once or not at all; this only bounds odd cases
@@ -37,27 +41,55 @@ Handler = Callable[[Any, dict], Any]  # (store, args) -> a record (dataclass) or
 
 
 def to_wire(value: Any) -> Any:
-    """Plain JSON data from records: dataclasses become dicts, aware datetimes a tagged string."""
+    """Plain JSON data: aware datetimes, zones and dataclass records become tagged objects.
+
+    Raises TypeError for anything else (the caller then simply does the work itself).
+    """
     if isinstance(value, datetime):
         return {"$dt": value.isoformat()}
+    if isinstance(value, tzinfo):
+        key = "UTC" if value is UTC else getattr(value, "key", None)
+        if not key:
+            raise TypeError(f"cannot name the zone {value!r}")
+        return {"$tz": key}
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_wire(getattr(value, f.name)) for f in fields(value)}
+        kind = type(value)
+        return {"$type": f"{kind.__module__}:{kind.__qualname__}",
+                "fields": {f.name: to_wire(getattr(value, f.name)) for f in fields(value)}}
     if isinstance(value, dict):
         return {str(k): to_wire(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [to_wire(v) for v in value]
-    return value
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"cannot send a {type(value).__name__}")
 
 
 def from_wire(value: Any) -> Any:
-    """The inverse: dicts come back as attribute objects, so renderers read `record.at` either way."""
-    if isinstance(value, dict):
-        if set(value) == {"$dt"}:
-            return _datetime_or(value)
-        return SimpleNamespace(**{k: from_wire(v) for k, v in value.items()})
+    """The inverse. A record whose class is already imported here comes back as that class;
+    otherwise as an attribute object (so the client never imports the store to read a reply)."""
     if isinstance(value, list):
         return [from_wire(v) for v in value]
-    return value
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"$dt"}:
+        return datetime.fromisoformat(value["$dt"])
+    if set(value) == {"$tz"}:
+        from zoneinfo import ZoneInfo
+
+        return UTC if value["$tz"] == "UTC" else ZoneInfo(value["$tz"])
+    if set(value) == {"$type", "fields"}:
+        data = {k: from_wire(v) for k, v in value["fields"].items()}
+        kind = _loaded_dataclass(str(value["$type"]))
+        return kind(**data) if kind is not None else SimpleNamespace(**data)
+    return {k: from_wire(v) for k, v in value.items()}
+
+
+def _loaded_dataclass(name: str) -> type | None:
+    module_name, _, qualname = name.partition(":")
+    module = sys.modules.get(module_name)  # never import on the word of a message
+    kind = getattr(module, qualname, None) if module is not None else None
+    return kind if isinstance(kind, type) and is_dataclass(kind) else None
 
 
 def _encode(message: dict) -> bytes:
@@ -101,15 +133,15 @@ def try_send(paths: HomePaths, request: dict) -> Any | None:
     could not take the request. A request the service refused for the user's reasons (the same
     reasons the direct path would give) raises ServiceProblem with the same message and code.
     """
-    message = {"v": PROTOCOL, **to_wire(request)}
     try:
+        message = {"v": PROTOCOL, **to_wire(request)}
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(CONNECT_TIMEOUT)
             sock.connect(os.fspath(paths.socket))
             sock.settimeout(REPLY_TIMEOUT)
             sock.sendall(_encode(message))
             reply = _read_message(sock)
-    except (OSError, ValueError):
+    except (OSError, ValueError, TypeError):
         # Not up, stale socket, path too long, or an answer we cannot read: write directly.
         # (After a timeout the service may still write; the caller's uid keeps that to one row.)
         return None
@@ -122,6 +154,51 @@ def try_send(paths: HomePaths, request: dict) -> Any | None:
     return None
 
 
+# ---------------------------------------------------------------- quick writes
+
+# The habit.logs functions the fast path may run; nothing else is reachable over the socket.
+QUICK_WRITES = ("log_win", "log_proud", "log_pause")
+
+
+def quick_write(app: AppContext, name: str, *args: Any, **kwargs: Any) -> Any:
+    """`habit.logs.<name>(store, *args, **kwargs)` in the running service if it is up, else here.
+
+    Either way the very same function checks and writes the row; the caller renders its result.
+    """
+    if name not in QUICK_WRITES:
+        raise ValueError(f"{name} is not a quick write")
+    reply = try_send(app.paths, {"op": name, "args": {"args": list(args), "kwargs": kwargs}})
+    if reply is not None:
+        return reply
+    from habit import logs
+
+    return getattr(logs, name)(app.store(), *args, **kwargs)
+
+
+def _run_logs(name: str) -> Handler:
+    def handler(store: Any, args: dict) -> Any:
+        from habit import logs
+
+        return getattr(logs, name)(store, *args.get("args", ()), **args.get("kwargs", {}))
+
+    return handler
+
+
+QUICK_WRITE_HANDLERS: dict[str, Handler] = {name: _run_logs(name) for name in QUICK_WRITES}
+
+
+def serve_quick_writes(paths: HomePaths, log: Callable[[str], None]) -> FastPathServer | None:
+    """Start the fast path inside the reminder service; None (said once) if it cannot listen."""
+    try:
+        server = FastPathServer(paths, QUICK_WRITE_HANDLERS, on_error=log).start()
+    except OSError as err:
+        log(f"Quick logs will write directly (no socket at {paths.socket}: {err.strerror or err}).")
+        return None
+    if server is None:
+        log("Quick logs go to the other process already listening on the socket.")
+    return server
+
+
 # ---------------------------------------------------------------- server
 
 
@@ -132,26 +209,14 @@ def handle(store: Any, request: dict, handlers: Mapping[str, Handler]) -> dict:
     handler = handlers.get(str(request.get("op")))
     if handler is None:
         return {"v": PROTOCOL, "ok": False, "error": f"unknown op {request.get('op')!r}"}
-    args = request.get("args") or {}
     try:
-        result = handler(store, from_args(args))
+        result = to_wire(handler(store, from_wire(request.get("args") or {})))
     except HabitError as err:  # the user's reason: the client shows it, exactly as directly
         return {"v": PROTOCOL, "ok": False, "refused": True, "error": str(err),
                 "exit_code": err.exit_code}
     except Exception as err:  # anything else: the client writes directly instead
         return {"v": PROTOCOL, "ok": False, "error": f"{type(err).__name__}: {err}"}
-    return {"v": PROTOCOL, "ok": True, "result": to_wire(result)}
-
-
-def from_args(args: dict) -> dict:
-    """Request arguments as the domain functions take them (tagged datetimes become datetimes)."""
-    return {key: _datetime_or(value) for key, value in args.items()}
-
-
-def _datetime_or(value: Any) -> Any:
-    if isinstance(value, dict) and set(value) == {"$dt"}:
-        return datetime.fromisoformat(value["$dt"])
-    return value
+    return {"v": PROTOCOL, "ok": True, "result": result}
 
 
 class FastPathServer:
@@ -224,9 +289,11 @@ class FastPathServer:
             reply = handle(self._store, request, self.handlers)
             conn.sendall(_encode(reply))
         except (OSError, ValueError) as err:
-            self._on_error(f"fast path: {type(err).__name__}: {err}")
+            self._on_error(f"A quick log over the socket could not be read ({err}); "
+                           "the command writes it itself.")
         except HabitError as err:  # e.g. the data file cannot be opened: the client falls back
-            self._on_error(f"fast path: {err}")
+            self._on_error(f"A quick log could not be written here ({err}); "
+                           "the command writes it itself.")
             with contextlib.suppress(OSError):
                 conn.sendall(_encode({"v": PROTOCOL, "ok": False, "error": str(err)}))
 

@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from habit import fastpath
 from habit.errors import NotFound
-from habit.fastpath import FastPathServer, ServiceProblem, from_wire, to_wire, try_send
+from habit.fastpath import FastPathServer, ServiceProblem, from_wire, quick_write, to_wire, try_send
 from habit.paths import ensure_home
 from habit.store import EntryRecord, open_store
 
@@ -144,3 +145,66 @@ def test_records_survive_the_wire():
     back = from_wire(to_wire(record))
     assert back.__dict__ == record.__dict__
     assert from_wire(to_wire([AT, {"n": 1}]))[0] == AT
+
+
+# ---------------------------------------------------------------- quick writes: habit.logs either way
+
+
+@pytest.fixture
+def service(home):
+    ensure_home(home)
+    started = fastpath.serve_quick_writes(home, log=lambda _line: None)
+    yield started
+    started.stop()
+
+
+def test_a_quick_log_goes_through_the_service_and_reads_like_a_direct_one(ctx, clock, service):
+    from habit.logs import log_win
+
+    served = quick_write(ctx, "log_win", "ran check X", now=clock.now(), at=None, kind="win",
+                         commitment_id="wins")
+    assert ctx._store is None  # the client never opened the store itself
+    direct = log_win(ctx.store(), "ran check X", now=clock.now(), kind="win", commitment_id="wins")
+    assert (served.kind, served.text, served.at, served.created_at, served.commitment_id) == (
+        direct.kind, direct.text, direct.at, direct.created_at, direct.commitment_id)
+    assert [e.id for e in ctx.store().entries()] == [served.id, direct.id]
+
+
+def test_proud_over_the_socket_comes_back_as_the_same_records(ctx, clock, service):
+    from habit.logs import ProudLogged
+
+    quick_write(ctx, "log_proud", "asked for help", now=clock.now(), tz=ctx.tz, target=3)
+    result = quick_write(ctx, "log_proud", "kept the boundary", now=clock.now(), tz=ctx.tz, target=3)
+    assert isinstance(result, ProudLogged)
+    assert result.count.describe() == "2 of 3 this week"
+    assert str(result.count.week) == "2026-W47"
+
+
+def test_a_pause_with_no_note_is_fine_over_the_socket(ctx, clock, service):
+    entry = quick_write(ctx, "log_pause", None, now=clock.now(), commitment_id="jaw")
+    assert (entry.kind, entry.text, entry.commitment_id) == ("pause", "", "jaw")
+
+
+def test_the_service_refuses_exactly_as_the_direct_path_does(ctx, clock, home, service):
+    from habit.errors import HabitError
+    from habit.logs import log_win
+
+    with pytest.raises(ServiceProblem) as served:
+        quick_write(ctx, "log_win", "   ", now=clock.now())
+    service.stop()
+    with pytest.raises(HabitError) as direct:
+        log_win(ctx.store(), "   ", now=clock.now())
+    assert (str(served.value), served.value.exit_code) == (str(direct.value), direct.value.exit_code)
+    assert ctx.store().entries() == []
+
+
+def test_without_the_service_the_command_writes_directly(ctx, clock):
+    entry = quick_write(ctx, "log_win", "wrote it myself", now=clock.now())
+    assert ctx._store is not None
+    assert [e.text for e in ctx.store().entries()] == ["wrote it myself"] == [entry.text]
+
+
+def test_only_the_quick_writes_are_reachable(ctx, home, service):
+    with pytest.raises(ValueError):
+        quick_write(ctx, "undo_entry", 1)
+    assert try_send(home, {"op": "undo_entry", "args": {"args": [1], "kwargs": {}}}) is None

@@ -1,0 +1,122 @@
+"""Performance by structure, not by stopwatch: what the quick paths import, how the review queries.
+
+Timings live in bench/ (sh bench/run.sh); these tests only guard the shapes that make them fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+# Never on the --help / TAB / quick-log client paths. rich is on the list too: ~35 ms, and only the
+# focus block's live display needs it.
+HEAVY = {"sqlalchemy", "sqlmodel", "pydantic", "pydantic_core", "apscheduler", "plyer", "rich"}
+
+PROBE = """
+import json, os, sys
+from habit.cli.app import main
+sys.argv[0] = "habit"  # the name the completion variable is derived from (_HABIT_COMPLETE)
+try:
+    main()
+except SystemExit:
+    pass
+os.write(int(os.environ["PROBE_FD"]), json.dumps(sorted(sys.modules)).encode())
+"""
+
+
+def _run_cli(args: list[str], env: dict[str, str]) -> tuple[str, set[str]]:
+    """Run the real entry point in a fresh interpreter; its stdout and the top-level modules loaded."""
+    read, write = os.pipe()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", PROBE, *args], env={**os.environ, **env, "PROBE_FD": str(write)},
+            capture_output=True, text=True, pass_fds=(write,), timeout=60,
+        )
+        os.close(write)
+        write = -1
+        with os.fdopen(read, "rb") as pipe:
+            modules = json.loads(pipe.read() or b"[]")
+    finally:
+        if write != -1:
+            os.close(write)
+    assert modules, done.stderr
+    return done.stdout, {name.split(".")[0] for name in modules}
+
+
+def test_help_loads_nothing_heavy():
+    out, loaded = _run_cli(["--help"], {})
+    assert "Commands" in out
+    assert not loaded & HEAVY, sorted(loaded & HEAVY)
+
+
+def test_tab_completion_of_a_command_name_loads_nothing_heavy():
+    # Exactly what bash's completion function runs when TAB is pressed after `habit pl`.
+    env = {"_HABIT_COMPLETE": "complete_bash", "COMP_WORDS": "habit pl", "COMP_CWORD": "1"}
+    out, loaded = _run_cli([], env)
+    assert "plan" in out.split()
+    assert not loaded & HEAVY, sorted(loaded & HEAVY)
+
+
+def test_the_fast_path_client_is_standard_library_only():
+    code = ("import sys\nfrom habit.fastpath import try_send\nfrom habit.paths import resolve_home\n"
+            "assert try_send(resolve_home(), {'op': 'log', 'args': {}}) is None\n"
+            "print(' '.join(sorted(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = {name.split(".")[0] for name in out.stdout.split()}
+    assert not loaded & HEAVY, sorted(loaded & HEAVY)
+    assert "typer" not in loaded
+
+
+# ---------------------------------------------------------------- the review's query plans
+
+
+def _statements_during(store, action) -> list[tuple[str, tuple]]:
+    from sqlalchemy import event
+
+    seen: list[tuple[str, tuple]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, tuple(parameters or ())))
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    try:
+        action()
+    finally:
+        event.remove(store.engine, "before_cursor_execute", capture)
+    return seen
+
+
+def _plan(db, statement: str, parameters: tuple) -> str:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(f"EXPLAIN QUERY PLAN {statement}", parameters).fetchall()
+    return "\n".join(row[-1] for row in rows)
+
+
+@pytest.mark.parametrize("args", [["review"], ["review", "--last"], ["review", "--format", "json"]])
+def test_the_review_reads_only_its_week_through_the_timestamp_indexes(habit, ctx, store, clock, args):
+    from datetime import timedelta
+
+    for days in range(0, 400, 3):  # some history on both sides of the week
+        moment = clock.now() - timedelta(days=days)
+        store.add_entry("win", "x", moment, created_at=moment)
+        block = store.start_block(started_at=moment, planned_minutes=10)
+        store.finish_block(block.id, status="completed", ended_at=moment + timedelta(minutes=10))
+
+    statements = _statements_during(store, lambda: habit(*args))
+
+    tables = {"entry": "ix_entry", "block": "ix_block_started_at", "reminder": "ix_reminder_due_at"}
+    read = set()
+    for statement, parameters in statements:
+        plan = _plan(ctx.paths.db, statement, parameters)
+        for table, index in tables.items():
+            if f"FROM {table}" in statement:
+                read.add(table)
+                assert f"SCAN {table}" not in plan, f"{statement}\n-> {plan}"
+                assert f"SEARCH {table} USING" in plan and index in plan, f"{statement}\n-> {plan}"
+    assert read >= {"entry", "block"}, statements
