@@ -4,6 +4,13 @@
 # and say why.
 need=""
 command -v tmux >/dev/null 2>&1 || need="$need tmux"
+# A real notification daemon for the reminder test: a session bus, Xvfb for dunst, notify-send.
+command -v dbus-run-session >/dev/null 2>&1 || need="$need dbus"
+command -v dbus-monitor >/dev/null 2>&1 || need="$need dbus-bin"
+command -v dbus-launch >/dev/null 2>&1 || need="$need dbus-x11"
+command -v Xvfb >/dev/null 2>&1 || need="$need xvfb"
+command -v dunst >/dev/null 2>&1 || need="$need dunst"
+command -v notify-send >/dev/null 2>&1 || need="$need libnotify-bin"
 if [ -n "$need" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing for the end-to-end tests:$need" >&2
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need) \
