@@ -212,14 +212,14 @@ ACTIONS = _words(
     "message ask go walk sit breathe use give tack cook review read plan mute label share look "
     "highlight pause queue assign email meet follow stretch turn jot list record reach join sign "
     "commit aim stick begin create update track reflect exercise meditate drink eat cut limit "
-    "leave close clean tidy finish submit fix prepare order bring carry wear stand name count"
+    "leave close clean tidy finish submit fix prepare order bring carry wear stand name count exhale"
+    " soften relax unclench inhale"
 )
 _ACTION = r"(?:" + "|".join(ACTIONS) + r")\w*"
 STRONG = re.compile(
     rf"\b{_WILL}\s+{_ADVERBS}(?P<verb>{_ACTION})\b"
     r"|\bI (?:can |will |want to )?commit to\b"
-    r"|\b(?:I think )?I can do (?:that|it|this)\b"
-    r"|\bI(?:['’]ll| will) give it a (?:shot|go|try)\b",
+    r"|\b(?:I think )?I can do (?:that|it|this)\b",
     re.IGNORECASE,
 )
 WEAK = re.compile(
@@ -227,7 +227,7 @@ WEAK = re.compile(
     r"(?:try|do|give|start)\b",
     re.IGNORECASE,
 )
-# Text before a trigger (in the same sentence, after the last "but") that turns it into a worry,
+# Text before a trigger (in the same sentence, after the last "but") that makes it a worry,
 # a hypothetical, a refusal or a report of the past.
 BLOCKERS = re.compile(
     r"\b(?:worr\w*|afraid|scared|nervous|fear\w*|anxious|panic\w*|dread\w*|terrif\w*|worst|brain|mind"
@@ -236,14 +236,14 @@ BLOCKERS = re.compile(
     re.IGNORECASE,
 )
 # "before" and "could" block only when they come right before the trigger's own clause is past-tense;
-# the cue "before I touch any code I'll ..." is a plan, so those two are checked more narrowly.
+# a cue like "before work I'll ..." is a plan, so those are checked more narrowly.
 _SOFT_BLOCKERS = {"before", "could", "would"}
-IN_SESSION = re.compile(r"\b(?:right now|now|in a (?:minute|second|moment)|while I do it|here)\b", re.I)
+IN_SESSION = re.compile(r"\b(?:right now|now|in a (?:minute|second|moment)|here)\b", re.I)
 REJECTION = re.compile(
     r"\b(?:I don['’]t think I (?:can|could|will)|I can['’]t (?:do|commit|manage|see myself)"
     r"|I won['’]t (?:do|be able|manage|commit)|not for me|no way|I['’]d rather not"
     r"|(?:feels|sounds|seems) (?:unrealistic|impossible|like too much|unmanageable)"
-    r"|doesn['’]t feel worth|not (?:realistic|doable)|I(?:['’]m| am) not (?:ready|willing))",
+    r"|not worth (?:it|the)|not (?:realistic|doable)|I(?:['’]m| am) not (?:ready|willing))",
     re.IGNORECASE,
 )
 REQUEST = re.compile(r"^\W*(?:can|could|would|will|may|shall) (?:you|we)\b", re.I)
@@ -290,7 +290,8 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("focus_block", re.compile(
         r"\btimer\b|\bblock\b|\bfocus|\bsit(?:ting)? with\b|\bpomodoro|\bsprint\b", re.I)),
     ("tiny_step", re.compile(
-        r"\b(?:tiny|first|smallest|next) step\b|\bhighlight|\bone single\b"
+        r"\b(?:tiny|first|smallest|next) step\b|\bhighlight"
+        r"|\bone (?:single )?(?:sentence|word|test|cell|paragraph)\b"
         r"|\bopen(?:ing)? (?:it|(?:the|my) [^.,;]{0,25}?"
         r"(?:folder|file|notebook|project|script|document|editor|repo))\b", re.I)),
     ("daily_reflection", re.compile(
@@ -300,9 +301,10 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\bexperiment|\btry(?:ing)? (?:out )?(?:a |this |that |something )?new\b"
         r"|\bjust for fun\b|\bjust this once\b|\bsee what happens\b", re.I)),
     ("one_off", re.compile(
-        r"\b(?:draft|write up|send|email|call|book|submit|finish|file|fix|buy|clean|order"
-        r"|prepare|schedule|set up|sign up)\b.{0,60}\b(?:today|tomorrow|tonight"
-        r"|this (?:afternoon|evening|weekend)|by (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b", re.I)),
+        r"\b(?:draft|write up|send|email|call|book|submit|finish|file|fix|buy|clean|order|prepare"
+        r"|schedule|set up|sign up|ask|tell|talk to|pay|cancel|return|renew|phone|message)\b.{0,60}"
+        r"\b(?:today|tomorrow|tonight|this (?:afternoon|evening|weekend)"
+        r"|(?:by|on|next) (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b", re.I)),
 ]
 MIN_FOCUS_MINUTES = 5  # a "block" of a minute or seconds is in-session practice, not a habit
 
@@ -324,13 +326,31 @@ def _number(word: str) -> int:
     return int(word) if word.isdigit() else _NUM_WORDS.get(word, 0)
 
 
-def kind_of(segment: str) -> str | None:
+def kind_of(segment: str, *, timed: bool = False) -> str | None:
+    """The kind a clause speaks of; with `timed`, any action given a real length is a timed block."""
+    longest = max(durations(segment), default=0)
     for kind, pattern in KIND_PATTERNS:
         if pattern.search(segment):
-            if kind == "focus_block" and max(durations(segment), default=0) < MIN_FOCUS_MINUTES:
+            if kind == "focus_block" and longest < MIN_FOCUS_MINUTES:
                 continue
             return kind
-    return None
+    return "focus_block" if timed and max(_timed(segment), default=0) >= MIN_FOCUS_MINUTES else None
+
+
+_TIMED = re.compile(
+    rf"\b(?P<n>{_NUM}){_HY}minutes?\b(?! (?:later|ago|before|after|late|early))"
+    rf"|\b(?:for|spend\w*) (?:about |around )?(?P<h>an|{_NUM}) hours?\b", re.I)
+
+
+def _timed(segment: str) -> list[int]:
+    """Lengths given to an action ("a 15-minute walk", "for an hour"), not deadlines ("within two hours")."""
+    out = []
+    for m in _TIMED.finditer(segment):
+        if m.group("n"):
+            out.append(_number(m.group("n")))
+        else:
+            out.append(60 * (1 if m.group("h").lower() == "an" else _number(m.group("h"))))
+    return out
 
 
 def kinds_in(text: str) -> list[tuple[int, str]]:
@@ -382,7 +402,7 @@ def _blocked(context: str) -> bool:
     for word in BLOCKERS.finditer(context):
         token = word.group(0).lower()
         if token in _SOFT_BLOCKERS:
-            # "before I touch any code I'll ..." is a cue; "I've done that before" is the past.
+            # "before work I'll ..." is a cue; "I've done that before" is the past.
             if token == "before" and re.search(r"\bbefore (?:I|we|you|my|the|each|every|any)\b",
                                                context[word.start():], re.I):
                 continue
@@ -455,19 +475,20 @@ def _sentence_findings(sentence: Sentence, turn_text: str, proposal: str) -> lis
             if IN_SESSION.search(rest) or segment.rstrip("\"”’) ").endswith("?"):
                 active = None
                 continue
-            kind = kind_of(said)
-            if _content_free(rest):  # "I'll try that", "I can commit to giving it a shot"
+            kind = kind_of(said, timed=True)
+            if _content_free(rest):  # "I'll do it", "I can commit to trying"
                 resolved = _resolve(sentence, turn_text, proposal)
                 if resolved is None and kind is not None:
                     resolved = (kind, segment, "", said)
                 if resolved is not None:
                     kind, detail, extra, action = resolved
-                    found.append(_finding(kind, sentence, segment[match.start():], strong, detail, extra,
-                                          action))
+                    short = len(sentence.text.split()) <= 25
+                    quote = sentence.text if short else segment[match.start():]
+                    found.append(_finding(kind, sentence, quote, strong, detail, extra, action))
                 continue
             action = said
         else:
-            kind = kind_of(segment)
+            kind = kind_of(segment, timed=True)
             action = segment
         if kind is None:
             if found and active is not None:
@@ -493,7 +514,7 @@ def _finding(kind: str, sentence: Sentence, segment: str, strong: bool, detail: 
 
 
 def _clause(segment: str, from_trigger: str) -> str:
-    """The clause to cite: from the trigger, reaching back over a short cue ("when it shows up")."""
+    """The clause to cite: from the trigger, reaching back over a short cue ("as soon as it starts")."""
     head = segment[: len(segment) - len(from_trigger)]
     if len(head.split()) <= 8:
         return segment
@@ -504,7 +525,7 @@ def _clause(segment: str, from_trigger: str) -> str:
 
 
 def _resolve(sentence: Sentence, turn_text: str, proposal: str) -> tuple[str, str, str, str] | None:
-    """What "I'll try that" refers to: the nearest kind earlier in the client's own turn,
+    """What "I'll do it" refers to: the nearest kind earlier in the client's own turn,
     else the proposal the client is answering."""
     own = turn_text[: sentence.offset]
     mentions = []
@@ -539,8 +560,8 @@ def _list_steps(action: str) -> list[str]:
     cuts = [m.span() for m in re.finditer(r",\s*(?:and\s+)?|\s+and\s+(?=\w+ (?:the|a|my)\b)", masked)]
     bounds = [0] + [x for span in cuts for x in span] + [len(action)]
     parts = [action[a:b] for a, b in zip(bounds[::2], bounds[1::2], strict=True) if action[a:b].strip()]
-    if len(parts) < 3:
-        return []
+    if len(parts) < 3 or any(p.strip()[:1].isupper() for p in parts[1:]):
+        return []  # "Monday, Wednesday and Friday" is not a list of steps
     return [_as_step(p) for p in parts if len(p.split()) >= 2]
 
 
@@ -550,7 +571,7 @@ def _list_steps(action: str) -> list[str]:
 def judge(findings: list[Finding], turns: list[Turn]) -> list[Finding]:
     """Keep the commitments that stand: strong ones, and hedged ones the other person took up.
 
-    - a hedged "I guess I could try X" stands only when the next other turn picks X up, the client
+    - a hedged offer ("maybe I could do X") stands only when the next other turn picks X up, the client
       does not turn it down next, and nothing firmer of the same kind was said;
     - of several hedged offers of one kind, the last length offered wins (the earlier ones were
       negotiated away), and its first mention is cited;
@@ -645,7 +666,7 @@ TITLES = {
     "wins_log": "One line after each block",
     "peer_check": "Weekly peer check",
     "pause_cue": "Pause",
-    "proud_journal": "things I'm proud of each week",
+    "proud_journal": "Proud things",
     "daily_reflection": "A kind sentence over each day's effort",
     "tiny_step": "Tiny step",
     "experiment": "Experiment",
@@ -745,9 +766,9 @@ def _fields(item: Finding, *, source: str, now: datetime, by_kind: dict[str, str
     minutes = item.minutes
     fields: dict[str, Any] = {"id": _unique(_id_for(item, minutes), ids), "kind": item.kind,
                               "title": _title(item, minutes)}
-    if minutes and 1 <= minutes <= 240:
+    if minutes and 1 <= minutes <= 240 and item.kind not in ("one_off", "wins_log", "proud_journal"):
         fields["minutes"] = minutes
-    target = _weekly_target(text + " " + _line_prefix(item))
+    target = _weekly_target(text + " " + _line_prefix(item)) or _days_named(item.detail)
     if target and item.kind in ("proud_journal", "wins_log", "focus_block", "experiment", "tiny_step"):
         fields["weekly_target"] = target
     if item.steps:
@@ -770,6 +791,11 @@ def _fields(item: Finding, *, source: str, now: datetime, by_kind: dict[str, str
 
 def _line_prefix(item: Finding) -> str:
     return item.proposal
+
+
+def _days_named(text: str) -> int | None:
+    days = {m.group(1).lower() for m in _DAY.finditer(text)}
+    return len(days) if len(days) >= 2 else None
 
 
 def _weekly_target(text: str) -> int | None:
@@ -799,7 +825,7 @@ def _schedule(item: Finding, text: str, *, now: datetime, by_kind: dict[str, str
     if item.kind == "focus_block" and "start_ritual" in by_kind and re.match(r"then\b", item.quote, re.I):
         return {"every": "after", "after": by_kind["start_ritual"]}
     if item.kind == "wins_log" and "focus_block" in by_kind and re.search(
-            r"\b(?:after|end of) (?:the|each|every|a|my)\b[^.]{0,20}\bblock", own, re.I):
+            r"\b(?:after|end of) (?:the|each|every|a|my)\b[^.]{0,20}\bblock|^afterwards\b", own, re.I):
         return {"every": "after", "after": by_kind["focus_block"]}
     at = _clock_time(text)
     said_at = at is not None
@@ -861,13 +887,15 @@ def _hhmm(value: time) -> str:
 
 def _title(item: Finding, minutes: int | None) -> str:
     base = TITLES[item.kind]
+    if item.kind == "focus_block" and minutes and not dict(KIND_PATTERNS)["focus_block"].search(item.action):
+        return f"{minutes} minutes: {_excerpt(item.action)}"  # a timed action, not a work block
     if item.kind in ("start_ritual", "focus_block"):
         return f"{minutes}-minute {base}" if minutes else base.capitalize()
     if item.kind == "peer_check":
         return f"{base} ({minutes} minutes)" if minutes else base
     if item.kind == "proud_journal":
         target = _weekly_target(item.detail + " " + item.proposal)
-        return f"{target} {base}" if target else "Something I'm proud of, each week"
+        return f"{base}: {target} a week" if target else f"{base}, weekly"
     if item.kind in ("wins_log", "daily_reflection"):
         return base
     excerpt = _excerpt(item.action)
