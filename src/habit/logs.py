@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # only for type checkers: importing the store pulls in SQLAlc
 # Same tuple as habit.store.ENTRY_KINDS (a test keeps them equal); repeated so this stays light.
 ENTRY_KINDS = ("win", "proud", "pause", "peer", "reflection", "step", "experiment", "note")
 KIND_WORDS = {
-    "win": "win", "proud": "proud", "pause": "pause", "peer": "peer check",
+    "win": "win", "proud": "proud thing", "pause": "pause", "peer": "peer check",
     "reflection": "reflection", "step": "tiny step", "experiment": "experiment", "note": "note",
 }
 # The plan kind whose commitment an entry of each kind belongs to.

@@ -65,7 +65,7 @@ def test_log_experiment_kind(habit, store):
         (["log", "x", "--at", "2026-11-20 09:00"], "in the future"),
         (["log", "x", "--at", "23:00"], "still ahead"),
         (["log", "x", "--kind", "mood"], "takes win, experiment or note"),
-        (["proud", "   "], "the proud is empty"),
+        (["proud", "   "], "the proud thing is empty"),
         (["peer", "--reply", "\x07", "x"], "control character"),
         (["history", "--kind", "feelings"], "'feelings' is not a kind"),
         (["history", "--since", "2027-01-01"], "in the future"),
@@ -238,7 +238,7 @@ def test_history(habit):
     out = habit("history").stdout
     assert out.splitlines() == [
         "Mon 16 Nov 2026", "  #1    10:00  win         monday win",
-        "Wed 18 Nov 2026", "  #2    09:00  proud       proud thing",
+        "Wed 18 Nov 2026", "  #2    09:00  proud thing proud thing",
         "Thu 19 Nov 2026", "  #3    14:00  win         today win",
     ]
     assert "proud thing" not in habit("history", "--kind", "wins").stdout
@@ -307,3 +307,15 @@ def test_import_json_counts(habit, tmp_path):
     habit("export", "-o", str(target))
     data = json.loads(habit("import", str(target), "--json").stdout)
     assert data == {"blocks_added": 0, "blocks_skipped": 0, "entries_added": 0, "entries_skipped": 1}
+
+
+def test_ground_stopped_with_ctrl_c_saves_nothing_and_says_so(habit, store, clock, tty):
+    def press_ctrl_c(fake):
+        if fake.slept > 20:
+            raise KeyboardInterrupt
+
+    clock.on_sleep = press_ctrl_c
+    result = habit("ground", ok=False)
+    assert result.exit_code == 130
+    assert "Stopped the grounding pause; nothing was saved." in result.stdout
+    assert store.entries() == []

@@ -103,14 +103,16 @@ def log(
 
     Example: habit log "ran sanity test X; it failed, now I know where"
     """
-    from habit.logs import commitment_for, log_win
+    from habit.fastpath import quick_write
+    from habit.logs import commitment_for
 
     app = _app(ctx)
     now, when = _now_and_at(app, at)
     kind = kind.strip().lower()
     item = commitment_for(_commitments(app), kind)
-    entry = log_win(app.store(), text, now=now, at=when, kind=kind,
-                    commitment_id=item.id if item else None)
+    # The running reminder service writes it if it is up (no sqlmodel import here), else we do.
+    entry = quick_write(app, "log_win", text, now=now, at=when, kind=kind,
+                        commitment_id=item.id if item else None)
     if as_json:
         return _echo_json(_entry_json(entry, app))
     typer.echo(_saved(entry, app, "your win" if kind == "win" else f"your {kind}"))
@@ -128,14 +130,15 @@ def proud(
 
     Example: habit proud "asked for help on the flaky test"
     """
-    from habit.logs import commitment_for, log_proud
+    from habit.fastpath import quick_write
+    from habit.logs import commitment_for
 
     app = _app(ctx)
     now, when = _now_and_at(app, at)
     item = commitment_for(_commitments(app), "proud")
-    result = log_proud(app.store(), text, now=now, tz=app.tz, at=when,
-                       commitment_id=item.id if item else None,
-                       target=item.weekly_target if item else None)
+    result = quick_write(app, "log_proud", text, now=now, tz=app.tz, at=when,
+                         commitment_id=item.id if item else None,
+                         target=item.weekly_target if item else None)
     count = result.count
     if as_json:
         return _echo_json(_entry_json(result.entry, app, week=str(count.week), week_count=count.count,
@@ -155,12 +158,13 @@ def pause(
 
     Example: habit pause "before sending the design doc"
     """
-    from habit.logs import log_pause, pause_script
+    from habit.fastpath import quick_write
+    from habit.logs import pause_script
 
     app = _app(ctx)
     now, when = _now_and_at(app, at)
     script = pause_script(_commitments(app))
-    entry = log_pause(app.store(), note, now=now, at=when, commitment_id=script.commitment_id)
+    entry = quick_write(app, "log_pause", note, now=now, at=when, commitment_id=script.commitment_id)
     if as_json:
         return _echo_json(_entry_json(entry, app, script=list(script.lines)))
     for line in script.lines:
@@ -251,14 +255,18 @@ def ground(
     item = next((c for c in commitments if c.kind == "tiny_step" and c.phrase), None)
     script = grounding(item or commitment_for(commitments, "step") or _shipped_grounding(app))
     interactive = _is_tty() and not as_json
-    if not as_json:
-        pace(app.clock, script.beats, typer.echo, wait=interactive)
-        typer.echo(script.say_step)
-        if script.example and step is None:
-            typer.echo(f'For example: "{script.example}"')
-    if step is None and interactive:
-        step = typer.prompt("Your one tiny step (Enter to keep it unsaid)", default="",
-                            show_default=False)
+    try:
+        if not as_json:
+            pace(app.clock, script.beats, typer.echo, wait=interactive)
+            typer.echo(script.say_step)
+            if script.example and step is None:
+                typer.echo(f'For example: "{script.example}"')
+        if step is None and interactive:
+            step = typer.prompt("Your one tiny step (Enter to keep it unsaid)", default="",
+                                show_default=False)
+    except (KeyboardInterrupt, typer.Abort):
+        typer.echo("\nStopped the grounding pause; nothing was saved. You can start it again any time.")
+        raise typer.Exit(130) from None
     entry = log_step(app.store(), step, now=app.clock.now(), at=when,
                      commitment_id=script.commitment_id)
     if as_json:
