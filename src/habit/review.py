@@ -446,13 +446,16 @@ def _block_item(block: BlockRecord, tz: tzinfo) -> BlockItem:
 def _reminders(reminders: list[ReminderRecord], active: Sequence[Commitment], owner: _Attribution,
                records: WeekRecords) -> ReminderSummary:
     grace = {c.id: c.grace for c in active}
+    times: dict[str, list[datetime]] = {}
     acted = 0
     for i, rem in enumerate(reminders):
         later = [r.sent_at for r in reminders[i + 1:]
                  if r.commitment_id == rem.commitment_id and r.sent_at > rem.sent_at]
         window = timedelta(minutes=max(grace.get(rem.commitment_id, 0), _ACTED_WINDOW_MIN))
         until = min([rem.sent_at + window, *later])
-        moments = owner.times(rem.commitment_id, records.entries, records.blocks)
+        if rem.commitment_id not in times:
+            times[rem.commitment_id] = owner.times(rem.commitment_id, records.entries, records.blocks)
+        moments = times[rem.commitment_id]
         if any(rem.sent_at <= m < until for m in moments):
             acted += 1
     return ReminderSummary(sent=len(reminders), acted_on=acted)

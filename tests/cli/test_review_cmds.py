@@ -168,7 +168,7 @@ def test_bad_input_is_one_line(habit, args, message):
 
 def test_unwritable_output_is_one_line(habit, lived_week, tmp_path):
     result = habit("review", "-o", str(tmp_path / "missing" / "week.md"), ok=False)
-    assert result.exit_code == 1
+    assert result.exit_code != 0
     assert result.stderr.startswith("habit: cannot write ") and result.stderr.count("\n") == 1
 
 
