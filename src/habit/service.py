@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from habit.errors import HabitError
+from habit.fastpath import serve_quick_writes
 from habit.plans import builtin_plans_dir, plan_files
 from habit.reminders import build_message, is_done, quiet_until, summary_message
 from habit.schedule import (
@@ -301,11 +302,16 @@ class ReminderService:
             scheduler = self.build_scheduler(blocking=True)
             self.deliver_due()
             handlers = _install_signals(self)
+            # `habit log/proud/pause` hand their rows to this process over a private socket, so
+            # they need not import SQLModel (~0.4 s); habit.logs writes them here as it would there.
+            quick = serve_quick_writes(self.paths, self.log)
             try:
                 scheduler.start()
             except (KeyboardInterrupt, _Stop):
                 pass
             finally:
+                if quick is not None:
+                    quick.stop()
                 if scheduler.running:
                     scheduler.shutdown(wait=False)
                 _restore_signals(handlers)
