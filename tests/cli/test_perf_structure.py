@@ -72,6 +72,47 @@ def test_the_fast_path_client_is_standard_library_only():
     assert "typer" not in loaded
 
 
+@pytest.mark.parametrize("args", [["log", "ran check X"], ["proud", "asked for help"], ["pause"]])
+def test_a_quick_log_with_the_service_up_loads_nothing_heavy(home, args):
+    from habit.fastpath import serve_quick_writes
+    from habit.paths import ensure_home
+    from habit.store import open_store
+
+    ensure_home(home)
+    service = serve_quick_writes(home, log=lambda _line: None)
+    try:
+        out, loaded = _run_cli(args, {})
+    finally:
+        service.stop()
+    assert "Saved" in out
+    assert not loaded & HEAVY, sorted(loaded & HEAVY)
+    assert [e.kind for e in open_store(home).entries()] == [{"log": "win"}.get(args[0], args[0])]
+
+
+@pytest.mark.e2e
+def test_habit_remind_takes_quick_logs_and_removes_its_socket_on_stop(home):
+    import signal
+    import time
+
+    from habit.store import open_store
+
+    service = subprocess.Popen([sys.executable, "-c", PROBE, "remind"], env={**os.environ,
+                               "PROBE_FD": "2"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while not home.socket.exists() and time.monotonic() < deadline:
+            assert service.poll() is None, service.communicate()
+            time.sleep(0.05)
+        out, loaded = _run_cli(["log", "through the service"], {})
+        assert "Saved your win" in out
+        assert "sqlmodel" not in loaded
+    finally:
+        service.send_signal(signal.SIGTERM)
+        service.wait(20)
+    assert [e.text for e in open_store(home).entries()] == ["through the service"]
+    assert not home.socket.exists()
+
+
 # ---------------------------------------------------------------- the review's query plans
 
 
