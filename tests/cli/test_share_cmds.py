@@ -231,3 +231,16 @@ def test_calendar_names_the_peer(habit):
     assert peer["SUMMARY"] == "Weekly 5-minute peer check with Sam"
     assert peer["DTSTART"].to_ical() == b"20261125T100000"
     assert peer.decoded("DURATION") == timedelta(minutes=10)
+
+
+def test_share_post_refuses_a_hand_edited_address_before_sending(habit, home, clipboard, monkeypatch):
+    from habit import webhook
+    from habit.config import Config, save_config
+
+    save_config(home, Config(active_plans=("start-ritual-and-peer-check",),
+                             share=ShareConfig(webhook="file:///etc/VERYSECRET")))
+    monkeypatch.setattr(webhook, "post_text", lambda *a, **k: pytest.fail("posted"))
+    result = habit("share", "--post", ok=False)
+    assert result.exit_code == 2
+    error = result.stderr.splitlines()[-1]
+    assert "must start with https://" in error and "VERYSECRET" not in result.output

@@ -95,11 +95,13 @@ def _interactive() -> bool:
 
 def _post(app_ctx: AppContext, text: str) -> None:
     from habit.errors import HabitError
+    from habit.share import check_webhook
     from habit.webhook import post_text, redact
 
     webhook = app_ctx.config().share.webhook
     if not webhook:
         raise HabitError(NO_WEBHOOK)
+    webhook = check_webhook(webhook)  # config.toml may have been edited by hand (an ftp:// address)
     post_text(webhook, text, timeout=POST_TIMEOUT_S)
     typer.echo(f"Posted to {redact(webhook)}.", err=True)
 
