@@ -132,6 +132,14 @@ def read_export(path: Path) -> tuple[list[dict], list[dict]]:
 
 def import_file(store: Store, path: Path) -> ImportResult:
     blocks, entries = read_export(path)
+    in_file = {block["uid"] for block in blocks}
+    for entry in entries:  # a link to a block neither in the file nor here would be lost
+        ref = entry.get("block_uid")
+        if ref and ref not in in_file and not store.has_uid("block", ref):
+            raise ImportProblem(
+                f"{path}: entry {entry['uid']} belongs to block {ref}, which is neither in the file "
+                "nor here; nothing was imported. Export again with the blocks included."
+            )
     added_blocks, added_entries = store.import_rows(blocks, entries)
     return ImportResult(added_blocks, len(blocks) - added_blocks, added_entries,
                         len(entries) - added_entries)

@@ -296,7 +296,8 @@ def test_export_import_round_trip(habit, store, tmp_path, fmt):
     assert out == "Imported 0 entries and 0 blocks.\n3 were already here and left as they are.\n"
     assert store.entries() == before
     habit("undo", "--yes")
-    assert habit("import", str(target)).stdout.startswith("Imported 1 entries")
+    assert habit("import", str(target)).stdout == (
+        "Imported 1 entry and 0 blocks.\n2 were already here and left as they are.\n")
     assert [(e.uid, e.text, e.at, e.peer, e.reply) for e in store.entries()] == [
         (e.uid, e.text, e.at, e.peer, e.reply) for e in before]
 

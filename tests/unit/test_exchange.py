@@ -187,6 +187,17 @@ def test_a_bad_row_late_in_the_file_imports_nothing_before_it(store, tmp_path):
     assert store.entries() == []
 
 
+def test_a_link_to_an_unknown_block_is_refused_not_dropped(store, tmp_path):
+    row = {**GOOD_ENTRY, "block_uid": "b-elsewhere"}
+    path = write(tmp_path, "a.json", json.dumps({"format": "habit-export", "version": 1, "entries": [row]}))
+    with pytest.raises(ImportProblem, match="block b-elsewhere, which is neither in the file nor here"):
+        import_file(store, path)
+    assert store.entries() == []
+    block = store.start_block(started_at=NOW, planned_minutes=5, uid="b-elsewhere")
+    assert import_file(store, path).entries_added == 1
+    assert store.entries()[0].block_id == block.id
+
+
 def test_missing_and_unreadable_files(tmp_path):
     with pytest.raises(ImportProblem, match="does not exist"):
         read_export(tmp_path / "nope.json")

@@ -481,10 +481,16 @@ def import_(
         return _echo_json({"blocks_added": result.blocks_added, "blocks_skipped": result.blocks_skipped,
                            "entries_added": result.entries_added,
                            "entries_skipped": result.entries_skipped})
-    typer.echo(f"Imported {result.entries_added} entries and {result.blocks_added} blocks.")
+    typer.echo(f"Imported {_count(result.entries_added, 'entry', 'entries')} and "
+               f"{_count(result.blocks_added, 'block', 'blocks')}.")
     skipped = result.entries_skipped + result.blocks_skipped
     if skipped:
-        typer.echo(f"{skipped} were already here and left as they are.")
+        were = "was" if skipped == 1 else "were"
+        typer.echo(f"{skipped} {were} already here and left as they are.")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 # ---------------------------------------------------------------- registration
