@@ -82,7 +82,7 @@ class _Slot:
 
 def export_calendar(catalog: Catalog, config: Config, *, tz: tzinfo, now: datetime) -> CalendarExport:
     """Build the .ics for every active commitment that has a time of its own."""
-    from icalendar import Calendar
+    from icalendar import Calendar, Timezone
 
     _check_zone(tz)
     today = now.astimezone(tz).date()
@@ -95,6 +95,7 @@ def export_calendar(catalog: Catalog, config: Config, *, tz: tzinfo, now: dateti
     events: list[ExportedEvent] = []
     skipped: list[Skipped] = []
     starts: list[date] = []
+    components = []
     for item in catalog.commitments():
         sched = item.schedule
         if sched is None:
@@ -103,14 +104,17 @@ def export_calendar(catalog: Catalog, config: Config, *, tz: tzinfo, now: dateti
             skipped.append(Skipped(item.id, f"follows {sched.after}; it has no time of its own"))
             continue
         for slot in _slots(item, config, tz=tz, today=today):
-            calendar.add_component(_event(item, slot, config, now=now))
+            components.append(_event(item, slot, config, now=now))
             events.append(ExportedEvent(slot.uid, item.id, _title(item, config), slot.when))
             starts.append(slot.start.date())
     if not events:
         raise NotFound("no active commitment has a time of its own, so there is nothing to put in a "
                        "calendar; `habit plan list` shows the schedules.")
-    if getattr(tz, "key", None):
-        calendar.add_missing_timezones(first_date=min(starts) - timedelta(days=7))
+    key = getattr(tz, "key", None)
+    if key:  # the VTIMEZONE goes before the events that use it
+        calendar.add_component(Timezone.from_tzinfo(tz, tzid=key, first_date=min(starts) - timedelta(days=7)))
+    for component in components:
+        calendar.add_component(component)
     return CalendarExport(calendar.to_ical(), tuple(events), tuple(skipped))
 
 
