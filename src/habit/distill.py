@@ -232,7 +232,7 @@ WEAK = re.compile(
 BLOCKERS = re.compile(
     r"\b(?:worr\w*|afraid|scared|nervous|fear\w*|anxious|panic\w*|dread\w*|terrif\w*|worst|brain|mind"
     r"|head|imagine|picture|if|unless|don['’]t|do not|not sure|doubt|can['’]t|cannot|won['’]t|never"
-    r"|wish|told|said|thought|used to|last (?:week|time|year)|before|ago|would|could)\b",
+    r"|wish|told|said|thought|tell(?:ing)? myself|used to|last (?:week|time|year)|before|ago|would|could)\b",
     re.IGNORECASE,
 )
 # "before" and "could" block only when they come right before the trigger's own clause is past-tense;
@@ -482,8 +482,9 @@ def _sentence_findings(sentence: Sentence, turn_text: str, proposal: str) -> lis
                     resolved = (kind, segment, "", said)
                 if resolved is not None:
                     kind, detail, extra, action = resolved
-                    short = len(sentence.text.split()) <= 25
-                    quote = sentence.text if short else segment[match.start():]
+                    at = sentence.text.find(segment)
+                    upto = sentence.text[: at + len(segment)] if at >= 0 else segment
+                    quote = upto if len(upto.split()) <= 25 else segment[match.start():]
                     found.append(_finding(kind, sentence, quote, strong, detail, extra, action))
                 continue
             action = said
@@ -769,8 +770,13 @@ def _fields(item: Finding, *, source: str, now: datetime, by_kind: dict[str, str
     if minutes and 1 <= minutes <= 240 and item.kind not in ("one_off", "wins_log", "proud_journal"):
         fields["minutes"] = minutes
     target = _weekly_target(text + " " + _line_prefix(item)) or _days_named(item.detail)
+    if target is None and item.kind == "proud_journal":
+        things = re.search(rf"\b({_NUM}) (?:small |little )?things\b", text, re.I)
+        target = _number(things.group(1)) if things and 1 <= _number(things.group(1)) <= 50 else None
     if target and item.kind in ("proud_journal", "wins_log", "focus_block", "experiment", "tiny_step"):
         fields["weekly_target"] = target
+    if item.kind == "proud_journal" and fields.get("weekly_target"):
+        fields["title"] = f"{TITLES['proud_journal']}: {fields['weekly_target']} a week"
     if item.steps:
         fields["steps"] = [s for s in item.steps if s][:8]
     if item.kind == "start_ritual":
