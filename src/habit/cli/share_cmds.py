@@ -55,7 +55,8 @@ def share_show(
     ctx: typer.Context,
     week: str | None = typer.Option(None, "--week", metavar="2026-W47", help="Which ISO week."),
     last: bool = typer.Option(False, "--last", help="Last week instead of this one."),
-    need: str | None = typer.Option(None, "--need", help='Line 2, e.g. "permission to slow down".'),
+    need: str | None = typer.Option(None, "--need", metavar="TEXT",
+                                    help='Line 2, e.g. "permission to slow down".'),
     post: bool = typer.Option(False, "--post", help="Also post it to your webhook, if one is set up."),
 ) -> None:
     """Print the two-line peer text for the week and copy it to the clipboard.
@@ -224,9 +225,10 @@ def _share_app() -> typer.Typer:
 
     share_app = typer.Typer(
         cls=ShareGroup,
-        help="Share the week with your peer: `habit share [--week 2026-W47|--last] [--need TEXT] "
-        "[--post]` prints the two-line text and copies it. Nothing is posted unless you set up a "
-        "webhook and ask.\n\nExample: habit share --need \"permission to slow down\"",
+        help="The two lines for your peer, from the week, copied to the clipboard.\n\n"
+        "habit share [--week 2026-W47|--last] [--need TEXT] [--post]; `habit share setup` adds a "
+        "webhook. Nothing is posted unless you set one up and ask.\n\n"
+        "Example: habit share --need \"permission to slow down\"",
         no_args_is_help=False,
     )
     share_app.command("show")(share_show)
