@@ -169,6 +169,10 @@ def test_setup_peer_saves_normalised_values_and_keeps_the_rest_of_the_config(hom
     from habit.review import peer_slot as review_slot
 
     assert review_slot(W47, tz=BERLIN, peer=config.peer, commitment=None) == local(20, 9, 30)
+    # And so does the reminder service.
+    from habit.schedule import parse_slot as schedule_slot
+
+    assert schedule_slot(config.peer.slot) == ("fri", time(9, 30))
 
 
 def test_setup_peer_replaces_the_previous_arrangement_as_a_whole(home):
