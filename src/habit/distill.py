@@ -67,7 +67,11 @@ OTHER_ROLES = {
     "practitioner", "facilitator", "interviewer", "helper",
 }
 _NAME = r"[A-Za-z][A-Za-z.'’-]*"
-_LABEL = re.compile(rf"^\s*(?P<name>{_NAME}(?: {_NAME}){{0,2}})\s*:(?:\s+|$)(?P<rest>.*)$")
+# "Patient: ...", also "**Patient:** ..." and "[00:12] Patient: ..." (a timestamp in front).
+_LABEL = re.compile(
+    r"^\s*(?:\[[\d:.\s]+\]\s*|\(?\d{1,2}:\d{2}(?::\d{2})?\)?\s+)?[*_]*"
+    rf"(?P<name>{_NAME}(?: {_NAME}){{0,2}})[*_]*\s*:[*_]*(?:\s+|$)(?P<rest>.*)$"
+)
 _MARKER = re.compile(r"^\s*(?:-{3,}.*|#{1,6}\s.*|\[[^\]]*\]?.*\]\s*)$")
 
 
@@ -923,7 +927,7 @@ def proposal_action(proposal: str, kind: str) -> str:
 
 
 def _excerpt(text: str, limit: int = 56) -> str:
-    words = re.sub(r"\s+", " ", text).strip(" ,.;:—–-\"“”").split(" ")
+    words = re.sub(r"\s+", " ", text).strip(" ,.;:?!—–-\"“”").split(" ")
     words = [w for w in words if w]
     if words and words[0].lower() in ("to", "and", "then", "also"):
         words = words[1:]

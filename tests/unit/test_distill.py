@@ -92,6 +92,13 @@ def test_a_chosen_client_name_and_other_names_used_twice():
     assert turns[-1].text == "four Technically: not a speaker"
 
 
+def test_bold_labels_and_timestamps_in_front_of_labels():
+    text = "**Client:** I feel stuck.\n\n[00:01:10] Coach: Go on.\n\n(12:03) client: Okay.\n"
+    assert [(t.speaker, t.is_client, t.text) for t in parse_turns(text)] == [
+        ("Client", True, "I feel stuck."), ("Coach", False, "Go on."), ("client", True, "Okay."),
+    ]
+
+
 @pytest.mark.parametrize(
     ("setup", "message"),
     [
