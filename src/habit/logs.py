@@ -35,6 +35,7 @@ PLAN_KIND_OF = {
 }
 # `--at 21:31` typed at 21:30:40 is meant as "now", not as the future.
 FUTURE_TOLERANCE = timedelta(minutes=1)
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # older is a typo, and far dates overflow zone maths
 
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 _DAYS_AGO = re.compile(r"^(\d{1,4})\s*d(ays?)?$")
@@ -51,8 +52,17 @@ class TimeProblem(UsageProblem):
 def parse_at(text: str, *, now: datetime, tz: tzinfo) -> datetime:
     """`--at`: "2026-11-18 21:30", "21:30" (today), "yesterday 21:30", ISO with offset, "now".
 
-    Returns an aware UTC instant; a time in the future is refused with one line.
+    Returns an aware UTC instant; a time in the future or before 1970 is refused with one line.
     """
+    try:
+        return _parse_at(text, now=now, tz=tz)
+    except OverflowError:
+        raise TimeProblem(
+            f"'{text.strip()}' is too far from today; habit keeps times from 1970 on."
+        ) from None
+
+
+def _parse_at(text: str, *, now: datetime, tz: tzinfo) -> datetime:
     raw = " ".join(text.strip().split())
     word = raw.lower()
     today = now.astimezone(tz).date()
@@ -100,6 +110,8 @@ def _parse_iso(raw: str, tz: tzinfo) -> datetime:
 
 
 def check_not_future(moment: datetime, *, now: datetime, tz: tzinfo) -> datetime:
+    if moment < EARLIEST:
+        raise TimeProblem(f"{moment:%Y-%m-%d} is before 1970; habit keeps times from 1970 on.")
     if moment > now + FUTURE_TOLERANCE:
         shown = moment.astimezone(tz).strftime("%a %d %b %Y %H:%M")
         raise TimeProblem(f"{shown} is in the future; --at takes a time that has already happened.")
@@ -108,6 +120,14 @@ def check_not_future(moment: datetime, *, now: datetime, tz: tzinfo) -> datetime
 
 def parse_since(text: str, *, now: datetime, tz: tzinfo) -> datetime:
     """`--since`: a date (2026-11-01), "today", "yesterday", "7d", a week (2026-W47) or a time."""
+    try:
+        start = _parse_since(text, now=now, tz=tz)
+    except OverflowError:
+        start = EARLIEST
+    return max(start, EARLIEST)  # "since the year 1" simply means everything
+
+
+def _parse_since(text: str, *, now: datetime, tz: tzinfo) -> datetime:
     raw = " ".join(text.strip().split())
     word = raw.lower()
     today = now.astimezone(tz).date()

@@ -80,6 +80,8 @@ def test_parse_at_forms(text, expected):
         ("yesterday", "needs a time"),
         ("25:00", "not a time of day"),
         ("last tuesday", "not a time"),
+        ("0001-01-01 00:30", "from 1970 on"),
+        ("1969-12-31T23:00Z", "before 1970"),
         ("", "not a time"),
     ],
 )
@@ -112,6 +114,11 @@ def test_yesterday_across_the_spring_change():
 )
 def test_parse_since(text, expected):
     assert logs.parse_since(text, now=NOW, tz=BERLIN) == expected
+
+
+def test_parse_since_far_back_means_everything():
+    assert logs.parse_since("0001-01-01", now=NOW, tz=BERLIN) == logs.EARLIEST
+    assert logs.parse_since("9999d", now=NOW, tz=BERLIN) == at(1999, 7, 5, 0, 0)  # 9,999 days before
 
 
 @pytest.mark.parametrize("text", ["2026-12-01", "2026-W50", "someday"])
