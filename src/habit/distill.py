@@ -773,7 +773,7 @@ def _fields(item: Finding, *, source: str, now: datetime, by_kind: dict[str, str
                               "title": _title(item, minutes)}
     if minutes and 1 <= minutes <= 240 and item.kind not in ("one_off", "wins_log", "proud_journal"):
         fields["minutes"] = minutes
-    target = _weekly_target(text + " " + _line_prefix(item)) or _days_named(item.detail)
+    target = _weekly_target(text + " " + item.proposal) or _days_named(item.detail)
     if target is None and item.kind == "proud_journal":
         things = re.search(rf"\b({_NUM}) (?:small |little )?things\b", text, re.I)
         target = _number(things.group(1)) if things and 1 <= _number(things.group(1)) <= 50 else None
@@ -797,10 +797,6 @@ def _fields(item: Finding, *, source: str, now: datetime, by_kind: dict[str, str
     fields["schedule"] = _schedule(item, text, now=now, by_kind=by_kind)
     fields["source"] = {"file": source, "line": item.line, "quote": item.quote}
     return fields
-
-
-def _line_prefix(item: Finding) -> str:
-    return item.proposal
 
 
 def _days_named(text: str) -> int | None:
@@ -846,7 +842,12 @@ def _schedule(item: Finding, text: str, *, now: datetime, by_kind: dict[str, str
     if item.kind in ("experiment", "one_off") or (_ONCE.search(own) and item.kind not in (
             "peer_check", "proud_journal", "daily_reflection", "start_ritual", "pause_cue")):
         when = _once_date(own + " " + text, now)
-        sched = {"every": "once", "date": when.isoformat(), "at": _hhmm(at) if at else default["at"]}
+        clock = at or parse_time(default["at"])
+        if when == now.date() and clock <= now.time():
+            # "today" said, but the default hour has passed: the next full hour, or tomorrow.
+            clock = time(now.hour + 1, 0) if now.hour < 21 else clock
+            when = when if now.hour < 21 else when + timedelta(days=1)
+        sched = {"every": "once", "date": when.isoformat(), "at": _hhmm(clock)}
     elif _WEEKDAYS.search(text):
         sched = {"every": "weekdays", "at": _hhmm(at) if at else DEFAULT_SCHEDULE["tiny_step"]["at"]}
     elif _DAILY.search(text) and not _WEEKLY.search(text):
@@ -889,6 +890,11 @@ def _clock_time(text: str) -> time | None:
         if 0 <= hour <= 23:
             return time(hour, minute)
     return None
+
+
+def parse_time(text: str) -> time:
+    hour, minute = text.split(":")
+    return time(int(hour), int(minute))
 
 
 def _hhmm(value: time) -> str:

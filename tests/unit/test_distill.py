@@ -143,6 +143,15 @@ def test_a_plain_commitment_with_duration_and_time():
     assert item.fields["schedule"] == {"every": "daily", "at": "07:15"}
 
 
+def test_a_one_off_for_today_is_never_dated_in_the_past():
+    text = "Patient: I'll email the landlord today.\n\nTherapist: Good.\n"
+    (item,) = run(text).commitments  # NOW is 14:00, after the 10:00 default
+    assert item.kind == "one_off"
+    assert item.fields["schedule"] == {"every": "once", "date": "2026-11-19", "at": "15:00", "chosen": True}
+    (later,) = distill(text, source="s.txt", now=NOW.replace(hour=22)).commitments
+    assert later.fields["schedule"]["date"] == "2026-11-20"
+
+
 def test_a_yes_to_the_other_persons_proposal_takes_its_content():
     text = (
         "Therapist: Would you be willing to write down two things you're proud of each week?\n\n"
