@@ -217,7 +217,7 @@ ACTIONS = _words(
     "highlight pause queue assign email meet follow stretch turn jot list record reach join sign "
     "commit aim stick begin create update track reflect exercise meditate drink eat cut limit "
     "leave close clean tidy finish submit fix prepare order bring carry wear stand name count exhale"
-    " soften relax unclench inhale"
+    " soften relax unclench inhale drop press"
 )
 _ACTION = r"(?:" + "|".join(ACTIONS) + r")\w*"
 STRONG = re.compile(
@@ -286,7 +286,8 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|\britual\b.{0,40}\bbefore\b|\bbefore\b.{0,50}\britual\b", re.I)),
     ("pause_cue", re.compile(
         rf"\bjaw\b|\bclench|\bexhale|\bpause\b|stay present|micro{_DASH}?ritual"
-        r"|\bwhen (?:it|the \w+(?: \w+)?|my \w+) (?:hits|shows up|kicks in|rises|tightens)", re.I)),
+        r"|\bslow breath\b|\bwhen (?:it|the \w+(?: \w+)?|my \w+|your \w+) (?:hits?|shows? up|kicks? in|rises?"
+        r"|tightens?|starts? to)\b", re.I)),
     ("peer_check", re.compile(rf"\bpeers?\b|\bbuddy\b|accountability partner|check{_DASH}?in with", re.I)),
     ("proud_journal", re.compile(r"\bproud\b|\bjournal", re.I)),
     ("wins_log", re.compile(

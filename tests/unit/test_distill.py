@@ -299,7 +299,8 @@ def _expected(path: Path) -> set[tuple[int, str]]:
     return out
 
 
-@pytest.mark.parametrize("name", ["rejected_suggestion", "past_habits", "no_commitment", "custom_speakers"])
+@pytest.mark.parametrize(
+    "name", ["rejected_suggestion", "past_habits", "no_commitment", "custom_speakers", "turns_format"])
 def test_own_transcripts_give_their_expected_commitments(name):
     client = "Sam" if name == "custom_speakers" else None
     draft = distill_file(str(DATA / f"{name}.txt"), now=NOW, client=client)
