@@ -11,12 +11,17 @@ Decisions (see FACTS.md):
   moved away from the monotonic one (a suspend or a clock change) it runs the catch-up. It touches
   no database and sends nothing when nothing changed.
 - The unique (commitment, due) row means a slot is never sent twice, even if two paths race.
+- Memory: SQLModel/SQLAlchemy/pydantic cost ~30 MiB resident once imported. The long-running
+  service (`spawn` set) never imports them: it only knows the plans and the clock, and when a
+  reminder is due it runs `habit remind --once` as a short child that decides and sends. Tests
+  and `--once` itself run the same decisions in-process (`spawn=None`).
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,6 +58,7 @@ SUMMARY_ID = "weekly-summary"
 _WATCH_JOB = "_watch"
 _AFTER_QUIET_JOB = "_after-quiet"
 _RELOAD_JOB = "_reload"
+_CATCH_UP_JOB = "_catch-up"
 
 
 @dataclass(frozen=True)
@@ -73,13 +79,16 @@ class ReminderService:
     """Decides and sends; `run()` adds the scheduler. Prints nothing: `log` gets calm lines."""
 
     def __init__(self, *, paths: HomePaths, clock: Clock, tz: tzinfo, notifier: Notifier,
-                 store: Callable[[], Store], log: Callable[[str], None]) -> None:
+                 store: Callable[[], Store], log: Callable[[str], None],
+                 spawn: list[str] | None = None, runner: Callable = subprocess.run) -> None:
         self.paths = paths
         self.clock = clock
         self.tz = tz
         self.notifier = notifier
         self._store = store
         self.log = log
+        self.spawn = spawn  # a command that sends what is due (habit remind --once), or None
+        self._runner = runner
         self.commitments: list[Commitment] = []
         self.config: Config | None = None
         self.scheduler = None
@@ -127,7 +136,30 @@ class ReminderService:
         fire = due_now(item, self.clock.now(), self.tz)
         if fire is None:
             return None  # past its grace (woke too late): dropped quietly
+        if self.spawn is not None:
+            self.dispatch()
+            return None
         return self.deliver(item, fire)
+
+    def dispatch(self) -> None:
+        """Send what is due now: here, or through a short-lived `habit remind --once` child."""
+        if self.spawn is None:
+            self.deliver_due()
+            return
+        now = self.clock.now()
+        due = [(c, f) for c in self.commitments if (f := due_now(c, now, self.tz)) is not None]
+        if not due:
+            return
+        held = quiet_until(self.paths, now)
+        if held is not None:
+            self._wake_at(held)
+            for item, fire in due:
+                self._report(Outcome(item.id, fire.due, "held", item.title, until=held))
+            return
+        try:
+            self._runner(self.spawn, check=False, timeout=300)
+        except (OSError, subprocess.SubprocessError) as err:
+            self.log(f"Could not start the sender ({err}); the next reminder will try again.")
 
     def deliver(self, item: Commitment, fire: Fire) -> Outcome:
         with self._lock:
@@ -193,7 +225,7 @@ class ReminderService:
             self.reload()
         elif jumped:
             self.log("The clock moved (a suspend or a time change); checking what is still due.")
-            self.deliver_due()
+            self.dispatch()
 
     def reload(self) -> None:
         with self._lock:
@@ -207,7 +239,7 @@ class ReminderService:
                 return
             self._install_jobs()
             self.log(f"Reloaded the plans and config: {len(self.commitments)} reminders.")
-            self.deliver_due()
+            self.dispatch()
 
     def _clock_offset(self) -> float:
         return self.clock.now().timestamp() - self.clock.monotonic()
@@ -247,7 +279,7 @@ class ReminderService:
     def _install_jobs(self) -> None:
         if self.scheduler is None:
             return
-        keep = {_WATCH_JOB, _AFTER_QUIET_JOB, _RELOAD_JOB}
+        keep = {_WATCH_JOB, _AFTER_QUIET_JOB, _RELOAD_JOB, _CATCH_UP_JOB}
         for job in self.scheduler.get_jobs():
             if job.id not in keep:
                 job.remove()
@@ -262,7 +294,7 @@ class ReminderService:
         """After a quiet spell, look again (held reminders still within grace go out once)."""
         if self.scheduler is None:
             return
-        self.scheduler.add_job(self._guarded(self.deliver_due), "date",
+        self.scheduler.add_job(self._guarded(self.dispatch), "date",
                                run_date=moment.astimezone(self.tz) + timedelta(seconds=1),
                                id=_AFTER_QUIET_JOB, replace_existing=True, misfire_grace_time=3600)
 
@@ -299,20 +331,22 @@ class ReminderService:
             self.load()
             if ready is not None:
                 ready()
-            scheduler = self.build_scheduler(blocking=True)
-            self.deliver_due()
             handlers = _install_signals(self)
-            # `habit log/proud/pause` hand their rows to this process over a private socket, so
-            # they need not import SQLModel (~0.4 s); habit.logs writes them here as it would there.
-            quick = serve_quick_writes(self.paths, self.log)
+            quick = scheduler = None
             try:
+                scheduler = self.build_scheduler(blocking=True)
+                # The catch-up runs as the first job, so Ctrl-C and SIGTERM are answered meanwhile.
+                scheduler.add_job(self._guarded(self.dispatch), id=_CATCH_UP_JOB)
+                # `habit log/proud/pause` hand their rows to this process over a private socket, so
+                # they need not import SQLModel (~0.4 s); habit.logs writes them here as it would.
+                quick = serve_quick_writes(self.paths, self.log)
                 scheduler.start()
             except (KeyboardInterrupt, _Stop):
                 pass
             finally:
                 if quick is not None:
                     quick.stop()
-                if scheduler.running:
+                if scheduler is not None and scheduler.running:
                     scheduler.shutdown(wait=False)
                 _restore_signals(handlers)
 

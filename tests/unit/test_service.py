@@ -384,3 +384,33 @@ def test_fake_clock_never_sleeps_for_real():
     clock = FakeClock(at(2026, 11, 19, 14))
     clock.sleep(3600)
     assert clock.now() == at(2026, 11, 19, 15)
+
+
+# ---------------------------------------------------------------- the small idle service
+
+
+def test_the_idle_service_hands_due_reminders_to_a_short_child(make, clock, ctx, logs):
+    ran = []
+    service = make(RITUAL, at=at(2026, 11, 20, 8, 0))
+    service.spawn, service._runner = ["habit", "remind", "--once"], lambda argv, **kw: ran.append(argv)
+    service.dispatch()  # nothing due at 08:00: no child at all
+    assert ran == []
+    set_now(clock, at(2026, 11, 20, 8, 30))
+    service.fire("ritual")
+    assert ran == [["habit", "remind", "--once"]]
+    set_quiet(ctx.paths, at(2026, 11, 20, 8, 33))
+    service.fire("ritual")  # quiet: held here, no child
+    assert len(ran) == 1 and "held while quiet, until 08:33" in logs[-1]
+
+
+def test_the_idle_service_never_imports_the_store():
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom habit.service import ReminderService\n"
+        "import habit.cli.remind_cmds, habit.schedule, habit.reminders, habit.catalog\n"
+        "print(' '.join(m for m in ('sqlalchemy', 'sqlmodel', 'pydantic') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

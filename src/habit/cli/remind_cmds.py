@@ -10,13 +10,13 @@ import typer
 from habit.cli.context import AppContext
 
 
-def _service(app_ctx: AppContext):
+def _service(app_ctx: AppContext, spawn: list[str] | None = None):
     from habit.notify import DesktopNotifier
     from habit.service import ReminderService
 
     return ReminderService(paths=app_ctx.paths, clock=app_ctx.clock, tz=app_ctx.tz,
                            notifier=DesktopNotifier(typer.echo), store=app_ctx.store,
-                           log=typer.echo)
+                           log=typer.echo, spawn=spawn)
 
 
 def remind(
@@ -26,6 +26,7 @@ def remind(
     install: bool = typer.Option(False, "--install",
                                  help="Start reminders at login (systemd, launchd or cron)."),
     uninstall: bool = typer.Option(False, "--uninstall", help="Stop starting reminders at login."),
+    from_service: bool = typer.Option(False, "--from-service", hidden=True),
 ) -> None:
     """Run the reminder service in the foreground; Ctrl-C stops it.
 
@@ -47,14 +48,19 @@ def remind(
         service = _service(app_ctx)
         service.load()
         sent = [o for o in service.deliver_due() if o.action != "already"]
-        if not sent:
+        if not sent and not from_service:
             typer.echo("Nothing due right now.")
     else:
         _foreground(app_ctx)
 
 
 def _foreground(app_ctx: AppContext) -> None:
-    service = _service(app_ctx)
+    import sys
+
+    # The idle service stays small: each due reminder is decided and sent by a short child.
+    child = [sys.executable, "-c", "from habit.cli.app import main; main()",
+             "remind", "--once", "--from-service"]
+    service = _service(app_ctx, spawn=child)
 
     def ready() -> None:
         zone = getattr(app_ctx.tz, "key", str(app_ctx.tz))
