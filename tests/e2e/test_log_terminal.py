@@ -111,3 +111,20 @@ def test_bad_input_in_a_real_process_is_one_line(tmp_path):
         assert result.stderr.count("\n") == 1 and result.stderr.startswith("habit: "), result.stderr
         assert "Traceback" not in result.stderr
     assert "Nothing logged here yet." in run(["history"], tmp_path).stdout
+
+
+def test_history_into_a_pipe_closed_early_is_calm(tmp_path):
+    for i in range(3):
+        assert run(["log", f"win {i}"], tmp_path).returncode == 0
+    from habit.paths import HomePaths
+    from habit.store import open_store
+
+    store = open_store(HomePaths(tmp_path))
+    at = store.entries()[0].at
+    store.import_rows([], [dict(uid=f"u{i}", kind="win", text="x" * 60, at=at, created_at=at)
+                           for i in range(20_000)])
+    store.close()
+    shell = f"{' '.join(HABIT[:2])} 'from habit.cli.app import main; main()' history --limit 30000 | head -1"
+    result = subprocess.run(["sh", "-c", shell + "; echo status=$?"], env=env_for(tmp_path),
+                            capture_output=True, text=True, timeout=60)
+    assert "something unexpected" not in result.stderr and "Broken" not in result.stderr, result.stderr

@@ -5,7 +5,9 @@ edit, and export / import. Each command: parse, one call into `habit.logs` / `ha
 from __future__ import annotations
 
 import json
+import os
 import sys
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,6 +74,18 @@ def _when(moment: datetime, app: AppContext) -> str:
     if local.year == today.year:
         return local.strftime("%a %d %b %H:%M")
     return local.strftime("%a %d %b %Y %H:%M")
+
+
+@contextmanager
+def _reader_may_stop():
+    """`habit history | head` closes the pipe early: that is the reader being done, not an error."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python's own advice: no second error at exit
+        raise typer.Exit(0) from None
 
 
 def _echo_json(data: Any) -> None:
@@ -351,8 +365,8 @@ def history(
     Without --since, the last 50 are shown.
     Example: habit history --since 7d --kind win
     """
-    from habit.logs import KIND_WORDS, parse_kinds, parse_since
     from habit.logs import history as read_history
+    from habit.logs import parse_kinds, parse_since
 
     app = _app(ctx)
     start = parse_since(since, now=app.clock.now(), tz=app.tz) if since else None
@@ -360,6 +374,13 @@ def history(
     if limit is None and start is None:
         limit = 50
     entries = read_history(app.store(), since=start, kinds=kinds, limit=limit)
+    with _reader_may_stop():
+        _show_history(entries, app, limit, as_json)
+
+
+def _show_history(entries: list, app: AppContext, limit: int | None, as_json: bool) -> None:
+    from habit.logs import KIND_WORDS
+
     if as_json:
         return _echo_json([_entry_json(e, app) for e in entries])
     if not entries:
@@ -455,7 +476,8 @@ def export(
         raise UsageProblem(f"{output} already exists; choose another name, or add --force to replace it.")
     data = export_data(app.store(), fmt, now=app.clock.now())
     if output is None:
-        typer.echo(data, nl=False)
+        with _reader_may_stop():
+            typer.echo(data, nl=False)
         return
     try:
         write_private(output, data)
