@@ -93,6 +93,7 @@ class ReminderService:
         self.config: Config | None = None
         self.scheduler = None
         self._signature: tuple = ()
+        self._state_seen: tuple = _stat(paths.state)
         self._offset = self._clock_offset()
         self._lock = threading.RLock()  # one decision at a time: jobs, reloads, catch-up
 
@@ -210,7 +211,8 @@ class ReminderService:
             how = outcome.delivery.backend
             self.log(f"{when}  {outcome.title} — sent ({how})")
         elif outcome.action == "held" and outcome.until is not None:
-            until = outcome.until.astimezone(self.tz).strftime("%H:%M")
+            local = outcome.until.astimezone(self.tz)
+            until = local.strftime("%H:%M" if local.second == 0 else "%H:%M:%S")
             self.log(f"{when}  {outcome.title} — held while quiet, until {until}")
         elif outcome.action == "done":
             self.log(f"{when}  {outcome.title} — already done for now, no reminder needed")
@@ -221,8 +223,12 @@ class ReminderService:
         offset = self._clock_offset()
         jumped = abs(offset - self._offset) > DRIFT_SECONDS
         self._offset = offset
+        state = _stat(self.paths.state)
         if self._files_signature() != self._signature:
             self.reload()
+        elif state != self._state_seen:  # `habit quiet` changed: held reminders may go now
+            self._state_seen = state
+            self.dispatch()
         elif jumped:
             self.log("The clock moved (a suspend or a time change); checking what is still due.")
             self.dispatch()
@@ -245,16 +251,9 @@ class ReminderService:
         return self.clock.now().timestamp() - self.clock.monotonic()
 
     def _files_signature(self) -> tuple:
-        files = [self.paths.config, self.paths.state,
-                 *plan_files(self.paths.plans_dir), *plan_files(builtin_plans_dir())]
-        seen = []
-        for path in files:
-            try:
-                info = path.stat()
-                seen.append((str(path), info.st_mtime_ns, info.st_size))
-            except OSError:
-                seen.append((str(path), None, None))
-        return tuple(seen)
+        files = [self.paths.config, *plan_files(self.paths.plans_dir),
+                 *plan_files(builtin_plans_dir())]
+        return tuple(_stat(path) for path in files)
 
     # -- the scheduler
     def build_scheduler(self, *, blocking: bool = True):
@@ -411,6 +410,14 @@ class single_instance:
     def __exit__(self, *exc) -> None:
         if self.handle is not None:
             self.handle.close()
+
+
+def _stat(path: Path) -> tuple:
+    try:
+        info = path.stat()
+        return (str(path), info.st_mtime_ns, info.st_size)
+    except OSError:
+        return (str(path), None, None)
 
 
 def _home_relative(path: Path) -> str:

@@ -401,6 +401,9 @@ def test_the_idle_service_hands_due_reminders_to_a_short_child(make, clock, ctx,
     set_quiet(ctx.paths, at(2026, 11, 20, 8, 33))
     service.fire("ritual")  # quiet: held here, no child
     assert len(ran) == 1 and "held while quiet, until 08:33" in logs[-1]
+    set_quiet(ctx.paths, None)  # `habit quiet off`: the next watch tick sends what was held
+    service.watch()
+    assert len(ran) == 2 and not any("Reloaded" in line for line in logs)
 
 
 def test_the_idle_service_never_imports_the_store():
