@@ -138,10 +138,10 @@ def test_peer_name_defaults_to_config(habit, home, store):
     assert "with Sam" in habit("peer", "--with", "Sam").stdout
 
 
-def test_peer_help_lists_log(habit):
+def test_peer_help_shows_how_to_record(habit):
     out = habit("peer", "--help").stdout
-    assert "log" in out and "Example" in out
-    assert "--reply" in habit("peer", "log", "--help").stdout
+    assert "habit peer [--with NAME] [--reply TEXT]" in out and "Example" in out
+    assert "setup" in out
 
 
 def test_peer_is_a_sub_app_others_can_extend():

@@ -27,6 +27,9 @@ JSON_HELP = "Print the saved entry as JSON (fields in the README)."
 # register(): importing habit.cli.app here would make the import order matter.
 peer_app = typer.Typer(
     help="Record the weekly peer check (and set up who your peer is).\n\n"
+    "habit peer [--with NAME] [--reply TEXT] [--at TIME] [--json] [NOTE] saves that the check\n"
+    "happened; NAME defaults to your peer from `habit peer setup`, --reply keeps their one\n"
+    "sentence.\n\n"
     'Example: habit peer --with Sam --reply "Slowing down is allowed." "talked through the week"',
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -517,7 +520,7 @@ def _count(n: int, one: str, many: str) -> str:
 
 # ---------------------------------------------------------------- registration
 
-peer_app.command("log")(peer)
+peer_app.command("log", hidden=True)(peer)
 
 
 def register(app: typer.Typer) -> None:
