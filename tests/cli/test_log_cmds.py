@@ -320,3 +320,11 @@ def test_ground_stopped_with_ctrl_c_saves_nothing_and_says_so(habit, store, cloc
     assert result.exit_code == 130
     assert "Stopped the grounding pause; nothing was saved." in result.stdout
     assert store.entries() == []
+
+
+def test_ground_uses_the_shipped_grounding_plan_when_only_other_steps_are_active(habit, home, store):
+    home.root.mkdir(parents=True, exist_ok=True)
+    home.config.write_text('[plans]\nactive = ["ten-minute-blocks-with-nudges"]\n')
+    out = habit("ground", "--step", "open the script").stdout
+    assert out.startswith("Notice your feet on the floor")
+    assert store.entries()[0].commitment_id == "grounding-step"

@@ -270,7 +270,8 @@ def ground(
     now, when = _now_and_at(app, at)  # a bad --at is said before the minute, not after it
     commitments = _commitments(app)
     item = next((c for c in commitments if c.kind == "tiny_step" and c.phrase), None)
-    script = grounding(item or commitment_for(commitments, "step") or _shipped_grounding(app))
+    # A tiny step with a phrase is a grounding one; "highlight one word" has no feet-and-breath step.
+    script = grounding(item or _shipped_grounding(app) or commitment_for(commitments, "step"))
     interactive = _is_tty() and not as_json
     try:
         if not as_json:
