@@ -306,7 +306,10 @@ def _run_block(store: Any, clock: Any, plan: BlockPlan, view: View, block: Any,
             next_beat = elapsed + plan.heartbeat_seconds
         clock.sleep(min(BLOCK_TICK, (deadline - now).total_seconds(), total - running))
     view.tick(total, total, goal)
-    return _close_block(store, clock, plan, block)
+    now = clock.now()
+    done = store.finish_block(block.id, status="completed", ended_at=min(now, deadline))
+    asleep = (now - deadline).total_seconds() > ASLEEP_AFTER
+    return Ending(done, "block", plan.minutes_of(done.actual_seconds or 0), asleep_past_end=asleep)
 
 
 def _heartbeat(store: Any, block: Any, now: datetime) -> None:
@@ -317,7 +320,7 @@ def _heartbeat(store: Any, block: Any, now: datetime) -> None:
 
 
 def _close_block(store: Any, clock: Any, plan: BlockPlan, block: Any) -> Ending:
-    """Completed when the deadline has passed (even if Ctrl-C came at that very moment)."""
+    """Stopped early: interrupted at this moment, unless the deadline had passed already."""
     now = clock.now()
     deadline = block.started_at + timedelta(seconds=plan.block_seconds)
     if now >= deadline:
