@@ -166,8 +166,7 @@ class ReminderService:
         with self._lock:
             now = self.clock.now()
             store = self._store()
-            if store.reminders(commitment_id=item.id, since=fire.due,
-                               until=fire.due + timedelta(microseconds=1)):
+            if self._already_sent(item, fire, store):
                 return Outcome(item.id, fire.due, "already", item.title)
             held = quiet_until(self.paths, now)
             if held is not None:
@@ -182,9 +181,21 @@ class ReminderService:
                 message = build_message(item, store=store, config=self.config, due=fire.due,
                                         now=now, tz=self.tz)
             delivery = self.notifier.send(message.title, message.body)
-            store.add_reminder(commitment_id=item.id, due_at=fire.due, sent_at=now,
-                               channel=delivery.channel, title=message.title, body=message.body)
+            if item.id != SUMMARY_ID:  # the summary file is its own record; the review counts prompts
+                store.add_reminder(commitment_id=item.id, due_at=fire.due, sent_at=now,
+                                   channel=delivery.channel, title=message.title, body=message.body)
             return self._report(Outcome(item.id, fire.due, "sent", message.title, delivery))
+
+    def _already_sent(self, item: Commitment, fire: Fire, store: Store) -> bool:
+        if item.id == SUMMARY_ID:
+            return self._summary_path(fire).exists()
+        return bool(store.reminders(commitment_id=item.id, since=fire.due,
+                                    until=fire.due + timedelta(microseconds=1)))
+
+    def _summary_path(self, fire: Fire) -> Path:
+        from habit.weeks import week_of
+
+        return self.paths.reviews_dir / f"{week_of(fire.due, self.tz)}.md"
 
     def _write_summary(self, store: Store, fire: Fire, now: datetime):
         """The week's review as Markdown in the data home (0600); the message says where."""
@@ -201,7 +212,7 @@ class ReminderService:
                              peer=self.config.peer)
         ensure_home(self.paths)
         self.paths.reviews_dir.mkdir(mode=0o700, exist_ok=True)
-        target = self.paths.reviews_dir / f"{week}.md"
+        target = self._summary_path(fire)
         write_private(target, markdown(review))
         return summary_message(str(week), _home_relative(target))
 

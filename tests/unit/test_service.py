@@ -338,6 +338,8 @@ def test_weekly_summary_is_written_and_announced(ctx, clock, notifier, logs, sto
     assert "2026-W47" in body and "2026-W47.md" in body
     service.deliver_due()
     assert sum(n[0] == "Your week is ready" for n in notifier.sent) == 1
+    # The file is the summary's record; the reminder table keeps only commitment prompts.
+    assert "weekly-summary" not in {r.commitment_id for r in store.reminders()}
 
 
 # ---------------------------------------------------------------- the fallback notifier
