@@ -59,6 +59,7 @@ _WATCH_JOB = "_watch"
 _AFTER_QUIET_JOB = "_after-quiet"
 _RELOAD_JOB = "_reload"
 _CATCH_UP_JOB = "_catch-up"
+_FALLBACK_NOTE = "(Desktop notifications are not available"  # habit.notify's one-time note
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class ReminderService:
         self.log = log
         self.spawn = spawn  # a command that sends what is due (habit remind --once), or None
         self._runner = runner
+        self._fallback_said = False
         self.commitments: list[Commitment] = []
         self.config: Config | None = None
         self.scheduler = None
@@ -158,9 +160,21 @@ class ReminderService:
                 self._report(Outcome(item.id, fire.due, "held", item.title, until=held))
             return
         try:
-            self._runner(self.spawn, check=False, timeout=300)
+            done = self._runner(self.spawn, check=False, timeout=300, capture_output=True, text=True)
         except (OSError, subprocess.SubprocessError) as err:
             self.log(f"Could not start the sender ({err}); the next reminder will try again.")
+            return
+        self._relay(getattr(done, "stdout", "") or "", getattr(done, "stderr", "") or "")
+
+    def _relay(self, *outputs: str) -> None:
+        """The child's lines, through our log; why notifications fall back is said only once."""
+        for output in outputs:
+            for line in output.splitlines():
+                if line.startswith(_FALLBACK_NOTE):
+                    if self._fallback_said:
+                        continue
+                    self._fallback_said = True
+                self.log(line)
 
     def deliver(self, item: Commitment, fire: Fire) -> Outcome:
         with self._lock:

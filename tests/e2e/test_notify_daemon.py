@@ -134,6 +134,9 @@ def test_habit_remind_delivers_a_due_reminder_to_the_daemon(desktop, tmp_path):
             _wait_for(lambda: "sent (" in out_path.read_text(), 20, "the reminder to go out")
             _wait_for(lambda: "A kind sentence, end to end" in log.read_text(), 5,
                       "the daemon to see the Notify call")
+            service.send_signal(signal.SIGHUP)  # reload on request, and nothing sent twice
+            _wait_for(lambda: "Reloaded the plans and config" in out_path.read_text(), 10,
+                      "the reload after SIGHUP")
         finally:
             service.send_signal(signal.SIGTERM)
             code = service.wait(timeout=10)
@@ -149,6 +152,12 @@ def test_habit_remind_delivers_a_due_reminder_to_the_daemon(desktop, tmp_path):
     assert 'string "A kind sentence, end to end"' in calls
     assert "You're doing your best, and that's enough." in calls
 
+    assert printed.count("— sent (") == 1, printed
+
     with sqlite3.connect(home / "habit.db") as db:
         rows = db.execute("SELECT commitment_id, channel FROM reminder").fetchall()
     assert rows == [("e2e-reflection", "desktop")]
+
+    test = subprocess.run([str(HABIT), "remind", "--test"], env=env, capture_output=True, text=True)
+    assert test.stdout.startswith("Sent a desktop notification through notify-send."), test.stdout
+    _wait_for(lambda: "A test reminder" in log.read_text(), 5, "the test notification")

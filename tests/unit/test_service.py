@@ -419,3 +419,15 @@ def test_the_idle_service_never_imports_the_store():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_the_childs_lines_are_relayed_and_the_fallback_note_said_once(make, clock, logs):
+    import subprocess
+
+    note = "(Desktop notifications are not available: no bus. Reminders will show here in the terminal.)"
+    child = subprocess.CompletedProcess([], 0, stdout=f"{note}\n\aRitual — breathe\n", stderr="")
+    service = make(RITUAL, at=at(2026, 11, 20, 8, 30))
+    service.spawn, service._runner = ["habit"], lambda argv, **kw: child
+    service.dispatch()
+    service.dispatch()
+    assert logs == [note, "\aRitual — breathe", "\aRitual — breathe"]

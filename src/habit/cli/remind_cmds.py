@@ -81,6 +81,9 @@ def _test(app_ctx: AppContext) -> None:
     delivery = notifier.send("habit", "A test reminder: this is how reminders will look.")
     if delivery.channel == "desktop":
         typer.echo(f"Sent a desktop notification through {delivery.backend}.")
+        if delivery.backend == "notify-send":  # it does not report a missing daemon
+            typer.echo("If nothing appeared, check that a notification daemon is running "
+                       "(for example dunst or your desktop's own).")
     else:
         typer.echo(f"Shown here in the terminal, because {delivery.reason}.")
 
