@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from habit.plans import Commitment, Schedule, Source
 from habit.schedule import (
@@ -215,3 +217,28 @@ def test_summary_commitment_from_config():
     summary = summary_commitment("sun", "18:00")
     assert next_fire(summary, local(2026, 11, 19, 14), BERLIN).at == local(2026, 11, 22, 18, 0)
     assert summary_commitment("someday", "18:00") is None
+
+
+# ---------------------------------------------------------------- any zone, any time of day
+
+ZONES = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "America/Santiago", "UTC"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(zone=st.sampled_from(ZONES), hour=st.integers(0, 23), minute=st.integers(0, 59),
+       day=st.integers(0, 364))
+def test_a_daily_reminder_fires_once_per_local_day_in_any_zone(zone, hour, minute, day):
+    tz = ZoneInfo(zone)
+    daily = item(every="daily", at=time(hour, minute))
+    start = datetime(2026, 1, 1, tzinfo=tz) + timedelta(days=day)
+    trigger = trigger_for(daily, tz)
+    prev, seen = None, []
+    for _ in range(4):
+        prev = trigger.get_next_fire_time(prev, start)
+        seen.append(prev)
+    assert all(b.astimezone(UTC) > a.astimezone(UTC) for a, b in zip(seen, seen[1:], strict=False))
+    days = [s.astimezone(tz).date() for s in seen]
+    assert days == [days[0] + timedelta(days=i) for i in range(4)]
+    wanted = datetime.combine(days[0], time(hour, minute))
+    got = seen[0].astimezone(tz).replace(tzinfo=None)
+    assert timedelta(0) <= got - wanted <= timedelta(hours=1)  # only a DST gap moves it, forward
