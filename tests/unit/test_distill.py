@@ -10,6 +10,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from habit.distill import (
     TranscriptProblem,
@@ -358,3 +360,26 @@ def test_the_largest_seed_distills_well_under_half_a_second():
     start = time.perf_counter()
     distill(text, source=str(largest), now=NOW)
     assert time.perf_counter() - start < 0.5
+
+
+_PIECES = st.sampled_from([
+    "I'll", "I will", "try", "a 10-minute", "timer", "every morning", "at 7:30am", "that", "—", ", then",
+    "I don't think I can", "proud", "journal", "jaw", "\"quoted words here now\"", "?", ".", "today",
+    "peer", "one-line", "log", "(e.g., x: y)", "Yes,", "I guess I could try", "\n\n", "\n", "é", "[note]",
+    "Therapist:", "Patient:", "Would you be willing to", "on Friday", "2–3 minutes", "ritual", "before",
+])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=60))
+def test_any_text_gives_a_valid_draft_or_one_clear_problem(pieces):
+    text = "Patient: " + " ".join(pieces) + "\n\nTherapist: ok\n"
+    lines = text.splitlines()
+    try:
+        draft = distill(text, source="s.txt", now=NOW)
+    except TranscriptProblem as err:
+        assert "\n" not in str(err)
+        return
+    check_draft(draft)
+    for item in draft.commitments:
+        assert item.quote and item.quote in lines[item.line - 1]
