@@ -34,8 +34,9 @@ def some_data(habit, store, clock, home):
 def test_backup_writes_a_private_timestamped_copy_with_every_row(habit, some_data):
     result = habit("backup")
     copy = some_data.backups_dir / "habit-2026-11-19_140000.db"
+    size = f"{copy.stat().st_size / 1024:.0f} KiB"
     assert result.stdout == (
-        f"Backed up 3 entries, 1 focus blocks and 0 reminders to {copy} (48 KiB, readable only by you).\n"
+        f"Backed up 3 entries, 1 focus block and 0 reminders to {copy} ({size}, readable only by you).\n"
     )
     assert _entries(copy) == _entries(some_data.db)
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600

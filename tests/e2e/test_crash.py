@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from collections import Counter
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -103,7 +106,7 @@ def test_sigkill_of_a_store_writer_loses_nothing_it_reported(tmp_path):
     home = tmp_path / "home"
     all_reported: list[list[str]] = []
     killed_mid_write = 0
-    for trial in range(TRIALS * 2):
+    for trial in range(TRIALS + 5):
         fresh = trial % 5 == 4  # some kills land during start-up: creating and migrating the file
         trial_home = tmp_path / f"fresh-{trial}" if fresh else home
         proc = subprocess.Popen(
@@ -116,7 +119,10 @@ def test_sigkill_of_a_store_writer_loses_nothing_it_reported(tmp_path):
         else:
             early = proc.stdout.readline()
             assert early == b"ready\n", proc.stderr.read().decode()
-            time.sleep(rng.uniform(0.0, 0.4))
+            # Let it report a random number of writes, then kill at a random point of the next ones.
+            for _ in range(rng.randint(1, 30)):
+                early += proc.stdout.readline()
+            time.sleep(rng.uniform(0.0, 0.01))
         proc.send_signal(signal.SIGKILL)
         out, err = proc.communicate()
         assert proc.returncode == -signal.SIGKILL, err.decode()
@@ -147,3 +153,196 @@ def _reopen(home: Path, where: str) -> None:
         assert store.user_version() == SCHEMA_VERSION, where
     finally:
         store.close()
+
+
+# ---------------------------------------------------------------- the real commands
+
+HABIT = [sys.executable, "-c", "from habit.cli.app import main; main()"]
+
+
+def _spawn(args: list[str], home: Path, **kwargs) -> subprocess.Popen:
+    """In its own process group, so a kill reaches a shell loop and every habit it started."""
+    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(home),
+                            start_new_session=True, **kwargs)
+
+
+def _kill_group(proc: subprocess.Popen) -> tuple[bytes, bytes]:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass  # it had already finished: a kill after the end is a trial too
+    return proc.communicate()
+
+
+def _habit(home: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*HABIT, *args], capture_output=True, text=True, env=_env(home), timeout=60)
+
+
+def test_sigkill_of_habit_log_loses_no_reported_entry(tmp_path):
+    rng = random.Random(SEED + 1)
+    home = tmp_path / "home"
+    assert _habit(home, "init").returncode == 0
+    loop = ('i=0; while :; do i=$((i+1)); "$0" -c "from habit.cli.app import main; main()" '
+            'log "trial $1 line $i" >/dev/null && echo "ok $i"; done')
+    db = home / "habit.db"
+    landed_after_write = 0
+    for trial in range(TRIALS):
+        proc = _spawn(["sh", "-c", loop, sys.executable, str(trial)], home)
+        time.sleep(rng.uniform(0.2, 1.6))
+        out, err = _kill_group(proc)
+        reported = {int(w[1]) for w in _complete_lines(out) if w[0] == "ok"}
+        where = f"trial {trial}, HABIT_CRASH_SEED={SEED}: {err.decode()[-300:]}"
+        assert _integrity(db) == "ok", where
+        texts = Counter(t for (t,) in _query(db, "SELECT text FROM entry WHERE text LIKE ?",
+                                             f"trial {trial} line %"))
+        for n in reported:
+            assert texts[f"trial {trial} line {n}"] == 1, where  # there, and once
+        extra = set(texts) - {f"trial {trial} line {n}" for n in reported}
+        # at most the one line in flight when the kill came, saved but not yet reported
+        assert extra <= {f"trial {trial} line {max(reported, default=0) + 1}"}, where
+        landed_after_write += bool(extra)
+    history = _habit(home, "history")
+    assert history.returncode == 0, history.stderr
+    print(f"habit log: {TRIALS} kills, {landed_after_write} after the row was saved, before the report")
+
+
+def _wait_for(proc: subprocess.Popen, marker: bytes) -> bytes:
+    """Read output up to a line holding `marker` (or the end); what was read is returned."""
+    seen = b""
+    while marker not in seen:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        seen += line
+    return seen
+
+
+def _recover(home: Path) -> list[str]:
+    """What the next habit command does first: open the store, closing orphaned blocks."""
+    from habit.cli.context import AppContext
+    from habit.clock import SystemClock
+    from habit.paths import HomePaths
+
+    app = AppContext(paths=HomePaths(home), clock=SystemClock(), tz=UTC)
+    try:
+        app.store()
+        return list(app.notices)
+    finally:
+        app.close()
+
+
+def test_sigkill_of_start_block_closes_the_block_as_interrupted(tmp_path):
+    rng = random.Random(SEED + 2)
+    home = tmp_path / "home"
+    assert _habit(home, "init").returncode == 0
+    db = home / "habit.db"
+    recovered = 0
+    for trial in range(TRIALS):
+        args = [*HABIT, "start-block", "-m", "1", "-g", f"trial {trial}", "--log", f"done {trial}", "-y"]
+        in_ritual = trial % 5 == 0  # some kills land in the breathing, before any block exists
+        proc = _spawn(args if in_ritual else [*args, "--no-ritual"], home)
+        if in_ritual:
+            time.sleep(rng.uniform(0.2, 1.5))
+        else:
+            _wait_for(proc, b"Focus block:")  # the block is running now; kill somewhere inside it
+            time.sleep(rng.uniform(0.0, 1.0))
+        _kill_group(proc)
+        where = f"trial {trial}, HABIT_CRASH_SEED={SEED}"
+        assert _integrity(db) == "ok", where
+
+        if trial % 5 == 1:  # now and then through the real CLI, to read what the user is told
+            after = _habit(home, "today")
+            assert after.returncode == 0, after.stderr
+            notices = after.stderr
+        else:
+            notices = " ".join(_recover(home))
+        rows = _query(db, "SELECT status, started_at, ended_at, actual_seconds FROM block WHERE goal = ?",
+                      f"trial {trial}")
+        assert len(rows) <= 1, where
+        if rows:
+            status, started, ended, seconds = rows[0]
+            assert status == "interrupted", where
+            assert ended >= started and seconds >= 0, where
+            assert "still counts" in notices, where
+            recovered += 1
+        assert _query(db, "SELECT count(*) FROM entry WHERE text = ?", f"done {trial}") == [(0,)], where
+    assert _query(db, "SELECT count(*) FROM block WHERE status = 'running'") == [(0,)]
+    assert recovered >= TRIALS // 2, "most kills should land inside a running block"
+    print(f"start-block: {TRIALS} kills, {recovered} inside a running block, all closed as interrupted")
+
+
+CUES = 8
+
+
+def _cue_plan(path: Path) -> Path:
+    """Eight cues due one minute ago (UTC), each with two hours' grace: `remind --once` sends all."""
+    at = time.strftime("%H:%M", time.gmtime(time.time() - 60))
+    parts = ['[plan]\nid = "crash-test"\ntitle = "Crash test"\nsession = "tests"\n']
+    for n in range(CUES):
+        parts.append(
+            f'[[commitment]]\nid = "cue-{n}"\nkind = "pause_cue"\ntitle = "Cue {n}"\ngrace_minutes = 120\n'
+            f'[commitment.schedule]\nevery = "daily"\nat = "{at}"\n'
+            '[commitment.source]\nfile = "tests"\nline = 1\nquote = "I will."\n'
+        )
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def _sent(out: bytes) -> list[str]:
+    """The cues the service reported as sent (it says so after the reminder row is saved)."""
+    return [line.split("Cue ")[1].split(" ")[0] for line in out.decode().splitlines()
+            if " — sent (" in line and "Cue " in line]
+
+
+def test_sigkill_of_remind_while_it_records_reminders(tmp_path):
+    from habit.config import load_config, save_config, with_active
+    from habit.paths import HomePaths
+
+    rng = random.Random(SEED + 3)
+    template = tmp_path / "template"
+    env_home = {**_env(template), "HABIT_TZ": "UTC", "TZ": "UTC"}
+    plan = _cue_plan(tmp_path / "crash-test.toml")
+    subprocess.run([*HABIT, "init", "--plan", str(plan)], env=env_home, check=True, capture_output=True)
+    paths = HomePaths(template)
+    save_config(paths, with_active(load_config(paths), ["crash-test"]))  # only the cues are due
+
+    warm = tmp_path / "warm-up"
+    shutil.copytree(template, warm)
+    proc = subprocess.Popen([*HABIT, "remind", "--once"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**env_home, "HABIT_HOME": str(warm)})
+    first = _wait_for(proc, " — sent (".encode())
+    started = time.monotonic()
+    rest, err = proc.communicate(timeout=60)
+    per_cue = (time.monotonic() - started) / (CUES - 1)  # sending and recording one reminder
+    assert len(_sent(first + rest)) == CUES, (first + rest + err).decode()
+
+    cut_short = 0
+    for trial in range(TRIALS):
+        home = tmp_path / f"trial-{trial}"
+        shutil.copytree(template, home)
+        env = {**env_home, "HABIT_HOME": str(home)}
+        proc = subprocess.Popen([*HABIT, "remind", "--once"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=env, start_new_session=True)
+        first = b""
+        for _ in range(rng.randint(1, CUES - 1)):  # after a random number of reported sends,
+            first += _wait_for(proc, " — sent (".encode())
+        time.sleep(rng.uniform(0.0, 0.5) * per_cue)  # at a random point of the next one
+        out, _err = _kill_group(proc)
+        out = first + out
+        where = f"trial {trial}, HABIT_CRASH_SEED={SEED}"
+        db = home / "habit.db"
+        assert _integrity(db) == "ok", where
+        recorded = {c for (c,) in _query(db, "SELECT commitment_id FROM reminder")}
+        reported = set(_sent(out[: out.rfind(b"\n") + 1]))
+        assert {f"cue-{n}" for n in reported} <= recorded, where
+        cut_short += len(recorded) < CUES
+
+        # The service comes back: what was recorded is not sent again; the rest goes out once.
+        again = subprocess.run([*HABIT, "remind", "--once"], env=env, capture_output=True, timeout=60)
+        assert again.returncode == 0, again.stderr.decode()
+        resent = {f"cue-{n}" for n in _sent(again.stdout)}
+        assert not resent & recorded, where
+        rows = _query(db, "SELECT commitment_id, count(*) FROM reminder GROUP BY commitment_id")
+        assert sorted(rows) == [(f"cue-{n}", 1) for n in range(CUES)], where
+    assert cut_short >= TRIALS // 4, "most kills should land while reminders are being recorded"
+    print(f"remind: {TRIALS} kills, {cut_short} while reminders were still being recorded")

@@ -31,8 +31,10 @@ def backup(
     app_ctx: AppContext = ctx.obj
     result = make_backup(app_ctx.paths, now=app_ctx.clock.now(), tz=app_ctx.tz, target=output)
     typer.echo(
-        f"Backed up {result.entries} entries, {result.blocks} focus blocks and "
-        f"{result.reminders} reminders to {result.path} ({_size(result.size)}, readable only by you)."
+        f"Backed up {_count(result.entries, 'entry', 'entries')}, "
+        f"{_count(result.blocks, 'focus block', 'focus blocks')} and "
+        f"{_count(result.reminders, 'reminder', 'reminders')} to {result.path} "
+        f"({_size(result.size)}, readable only by you)."
     )
 
 
@@ -89,6 +91,10 @@ def _say_kept(kept) -> None:
 
 def _stdin_is_tty() -> bool:
     return sys.stdin.isatty()
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _size(n: int) -> str:
