@@ -239,8 +239,8 @@ BLOCKERS = re.compile(
     r"|wish|told|said|thought|tell(?:ing)? myself|used to|last (?:week|time|year)|before|ago|would|could)\b",
     re.IGNORECASE,
 )
-# "before" and "could" block only when they come right before the trigger's own clause is past-tense;
-# a cue like "before work I'll ..." is a plan, so those are checked more narrowly.
+# Checked more narrowly: "before" blocks only as the past ("I did that before"), since a cue like
+# "before work I'll ..." is a plan; "could"/"would" block only with "I" ("I would", "I could").
 _SOFT_BLOCKERS = {"before", "could", "would"}
 IN_SESSION = re.compile(r"\b(?:right now|now|in a (?:minute|second|moment)|here)\b", re.I)
 REJECTION = re.compile(
@@ -266,7 +266,6 @@ FILLER = set(_words(
     "actually then too well okay ok yeah yes sure will i i'll i’ll can commit bit"
 ))
 
-# Kinds in priority order: the first pattern that matches a segment names its kind.
 _NUM_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
@@ -280,6 +279,7 @@ DURATION = re.compile(
     re.IGNORECASE,
 )
 _DASH = r"[\s\-‑]"
+# Kinds in priority order: the first pattern that matches a clause names its kind.
 KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("start_ritual", re.compile(
         rf"\b(?:start(?:{_DASH}?up|ing)?|morning|warm{_DASH}?up|opening){_DASH}+ritual"

@@ -45,6 +45,8 @@ def distill(
     from habit.distill import distill_file, draft_toml, save_draft
 
     app_ctx: AppContext = ctx.obj
+    if transcript == "-" and sys.stdin.isatty():
+        typer.echo("Paste the transcript, then press Ctrl-D on a new line.", err=True)
     stdin = sys.stdin.buffer.read() if transcript == "-" else None
     now = app_ctx.clock.now().astimezone(app_ctx.tz)
     draft = distill_file(transcript, client=client, now=now, stdin=stdin)
