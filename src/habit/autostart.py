@@ -166,11 +166,16 @@ def uninstall(*, home: Path, env: Mapping[str, str] | None = None, platform: str
     system = _system(platform)
     if system == "linux":
         path = unit_path(home, env)
-        before = [["systemctl", "--user", "disable", "--now", UNIT_NAME]] if path.exists() else []
-        result = _apply(path, before, run, which)
-        existed = _remove(path)
-        after = _apply(path, [["systemctl", "--user", "daemon-reload"]], run, which) if existed else None
-        return _merge(result, after, existed)
+        if not path.exists():
+            return Result(path, changed=False)
+        disabled = _apply(path, [["systemctl", "--user", "disable", "--now", UNIT_NAME]], run, which)
+        _remove(path.parent / "default.target.wants" / UNIT_NAME)  # what disable does, if it could not
+        _remove(path)
+        if disabled.todo:  # the unit file is gone, so `disable` would no longer work: stop it instead
+            return Result(path, todo=(f"systemctl --user stop {UNIT_NAME}",
+                                      "systemctl --user daemon-reload"))
+        after = _apply(path, [["systemctl", "--user", "daemon-reload"]], run, which)
+        return Result(path, disabled.done + after.done, after.todo)
     if system == "macos":
         path = agent_path(home)
         result = _apply(path, [["launchctl", "unload", "-w", str(path)]] if path.exists() else [],

@@ -207,3 +207,17 @@ def test_unit_quotes_paths_with_spaces(tmp_path):
 
 def test_habit_command_points_at_an_existing_program():
     assert Path(autostart.habit_command()[0]).exists()
+
+
+def test_uninstall_when_systemctl_cannot_reach_the_user_manager(habit, fake_home, calls, monkeypatch):
+    habit("remind", "--install")
+    unit = fake_home / ".config/systemd/user/habit-remind.service"
+    wants = unit.parent / "default.target.wants" / unit.name
+    wants.parent.mkdir()
+    wants.symlink_to(unit)
+    monkeypatch.setattr(autostart, "_run", lambda argv: 1)  # "Failed to connect to bus"
+    out = habit("remind", "--uninstall").stdout.splitlines()
+    assert out == [f"Removed {unit}", "Still to run, in your own session:",
+                   "  systemctl --user stop habit-remind.service",
+                   "  systemctl --user daemon-reload"]
+    assert not unit.exists() and not wants.is_symlink()
