@@ -116,8 +116,10 @@ def test_habit_remind_takes_quick_logs_and_removes_its_socket_on_stop(home):
 # ---------------------------------------------------------------- the review's query plans
 
 
-def _statements_during(store, action) -> list[tuple[str, tuple]]:
+def _statements_during(action) -> list[tuple[str, tuple]]:
+    """Every SELECT any engine runs during `action`, opening the store included."""
     from sqlalchemy import event
+    from sqlalchemy.engine import Engine
 
     seen: list[tuple[str, tuple]] = []
 
@@ -125,11 +127,11 @@ def _statements_during(store, action) -> list[tuple[str, tuple]]:
         if statement.lstrip().upper().startswith("SELECT"):
             seen.append((statement, tuple(parameters or ())))
 
-    event.listen(store.engine, "before_cursor_execute", capture)
+    event.listen(Engine, "before_cursor_execute", capture)
     try:
         action()
     finally:
-        event.remove(store.engine, "before_cursor_execute", capture)
+        event.remove(Engine, "before_cursor_execute", capture)
     return seen
 
 
@@ -139,25 +141,51 @@ def _plan(db, statement: str, parameters: tuple) -> str:
     return "\n".join(row[-1] for row in rows)
 
 
-@pytest.mark.parametrize("args", [["review"], ["review", "--last"], ["review", "--format", "json"]])
-def test_the_review_reads_only_its_week_through_the_timestamp_indexes(habit, ctx, store, clock, args):
+INDEXES = {"entry": "ix_entry", "block": "ix_block_", "reminder": "ix_reminder_"}
+ORPHAN_LOOKUP = "WHERE block.status = ?"  # store opening: running blocks left by a killed process
+
+
+def _history(home, clock) -> None:
     from datetime import timedelta
 
+    from habit.store import open_store
+
+    history = open_store(home)
     for days in range(0, 400, 3):  # some history on both sides of the week
         moment = clock.now() - timedelta(days=days)
-        store.add_entry("win", "x", moment, created_at=moment)
-        block = store.start_block(started_at=moment, planned_minutes=10)
-        store.finish_block(block.id, status="completed", ended_at=moment + timedelta(minutes=10))
+        history.add_entry("win", "x", moment, created_at=moment)
+        block = history.start_block(started_at=moment, planned_minutes=10)
+        history.finish_block(block.id, status="completed", ended_at=moment + timedelta(minutes=10))
+    history.close()
 
-    statements = _statements_during(store, lambda: habit(*args))
 
-    tables = {"entry": "ix_entry", "block": "ix_block_started_at", "reminder": "ix_reminder_due_at"}
-    read = set()
+def _unindexed(home, statements) -> list[str]:
+    found = []
     for statement, parameters in statements:
-        plan = _plan(ctx.paths.db, statement, parameters)
-        for table, index in tables.items():
-            if f"FROM {table}" in statement:
-                read.add(table)
-                assert f"SCAN {table}" not in plan, f"{statement}\n-> {plan}"
-                assert f"SEARCH {table} USING" in plan and index in plan, f"{statement}\n-> {plan}"
-    assert read >= {"entry", "block"}, statements
+        plan = _plan(home.db, statement, parameters)
+        for table, index in INDEXES.items():
+            if f"FROM {table}" in statement and (
+                    f"SCAN {table}" in plan or f"SEARCH {table} USING" not in plan or index not in plan):
+                found.append(f"{statement}\n-> {plan}")
+    return found
+
+
+@pytest.mark.parametrize("args", [["review"], ["review", "--last"], ["log", "x"], ["proud", "y"]])
+def test_a_command_reads_only_what_it_needs_through_indexes(habit, home, clock, args):
+    """The review and the quick logs read their week through the timestamp indexes."""
+    _history(home, clock)
+    statements = _statements_during(lambda: habit(*args))
+    tables = {t for s, _ in statements for t in INDEXES if f"FROM {t}" in s}
+    assert tables >= ({"entry", "block"} if args[0] == "review" else {"block"}), statements
+    rest = [(s, p) for s, p in statements if ORPHAN_LOOKUP not in s]
+    assert _unindexed(home, rest) == []
+
+
+@pytest.mark.xfail(strict=True, reason="known: the orphan lookup scans every block (~6 ms at 25,000 "
+                   "blocks); bench/schema-2-running-index.patch adds the partial index that fixes it")
+def test_opening_the_store_finds_running_blocks_without_scanning_history(habit, home, clock):
+    _history(home, clock)
+    statements = _statements_during(lambda: habit("review"))
+    lookups = [(s, p) for s, p in statements if ORPHAN_LOOKUP in s]
+    assert lookups
+    assert _unindexed(home, lookups) == []
