@@ -77,7 +77,8 @@ def _confirm(plan) -> None:
     typer.echo(f"This deletes all your habit data in {plan.root}:")
     for path in plan.files:
         typer.echo(f"  {path.relative_to(plan.root)}")
-    typer.echo("It cannot be undone. `habit backup -o FILE` first keeps a copy.")
+    typer.echo("This cannot be undone. To keep a copy, stop here and run `habit backup -o FILE` "
+               "with FILE outside this folder.")
     answer = typer.prompt(f'Type "{CONFIRM_WORD}" to delete it', default="", show_default=False)
     if answer.strip() != CONFIRM_WORD:
         typer.echo("Nothing was removed.", err=True)
