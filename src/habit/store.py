@@ -276,14 +276,27 @@ class Store:
                 )
             if version == SCHEMA_VERSION:
                 return
-            if version > 0 or self._has_tables():
-                self.backup_to(self.db.with_name(f"{self.db.name}.v{version}.bak"))
-            with self.engine.begin() as conn:
+            # Under the write lock, and looking again: the service and the CLI may both open an old
+            # file at once; the second waits here, then finds it migrated (and its backup intact).
+            with self.engine.execution_options(immediate=True).begin() as conn:
+                version = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+                if version == SCHEMA_VERSION:
+                    return
+                tables = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type='table'")
+                if version > 0 or tables.scalar():
+                    self.backup_to(self._free_name(f"{self.db.name}.v{version}", ".bak"))
                 for step in MIGRATIONS[version:SCHEMA_VERSION]:
                     step(conn)
                 conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
         except (OperationalError, DatabaseError) as err:
             raise translate(err, self.db) from err
+
+    def _free_name(self, stem: str, suffix: str) -> Path:
+        """habit.db.v1.bak, or habit.db.v1-2.bak if that is taken: an older copy is never replaced."""
+        candidate, n = self.db.with_name(stem + suffix), 2
+        while candidate.exists():
+            candidate, n = self.db.with_name(f"{stem}-{n}{suffix}"), n + 1
+        return candidate
 
     def _has_tables(self) -> bool:
         with self.engine.connect() as conn:

@@ -172,3 +172,44 @@ def test_a_newer_schema_is_refused_and_left_untouched(home, old_file):
         open_store(home)
     assert old_file.read_bytes() == data
     assert not list(home.root.glob("*.bak"))
+
+
+def _with_extra_step(monkeypatch) -> None:
+    """A schema one step newer than today's: a table that cannot be created twice."""
+    def extra(conn):
+        conn.exec_driver_sql("CREATE TABLE extra_step (x INTEGER)")
+
+    steps = [*store_module.MIGRATIONS, extra]
+    monkeypatch.setattr(store_module, "MIGRATIONS", steps)
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", len(steps))
+
+
+def test_two_processes_opening_an_old_file_at_once_migrate_it_once(home, old_file, monkeypatch):
+    """The loser of the race read the old version before the winner migrated (a stale read)."""
+    open_store(home).close()  # bring it to today's schema first
+    current = _version(old_file)
+    _with_extra_step(monkeypatch)
+    winner = open_store(home)  # migrates, backing up the file as it was
+    backup = old_file.with_name(f"habit.db.v{current}.bak")
+    assert _version(backup) == current
+
+    loser = store_module.Store(store_module.make_engine(old_file), old_file)
+    monkeypatch.setattr(loser, "user_version", lambda: current)  # what it saw a moment ago
+    loser.migrate()  # no "table already exists", no second backup over the first
+
+    assert _version(backup) == current
+    assert _version(old_file) == current + 1
+    assert not list(home.root.glob("habit.db.v*-2.bak"))
+    winner.close()
+    loser.close()
+
+
+def test_an_older_backup_copy_is_never_replaced(home, old_file, monkeypatch):
+    open_store(home).close()
+    current = _version(old_file)
+    earlier = old_file.with_name(f"habit.db.v{current}.bak")
+    earlier.write_bytes(b"an earlier copy")
+    _with_extra_step(monkeypatch)
+    open_store(home).close()
+    assert earlier.read_bytes() == b"an earlier copy"
+    assert _version(old_file.with_name(f"habit.db.v{current}-2.bak")) == current
