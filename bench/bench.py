@@ -279,17 +279,21 @@ def review(scratch: Path, runs: int) -> list[Row]:
 
 
 def idle_service(scratch: Path, seconds: float) -> list[Row]:
+    """Every plan active plus one reminder due just after the idle window, to time its sending."""
     home = new_home(scratch, "idle")
     _activate_all(home)
+    due = _add_timed_reminder(home, scratch, after=seconds + 15)
     service = start_service(home, scratch / "idle-service-log.txt")
     try:
         time.sleep(2)  # past start-up work
         before = proc.sample(service.pid)
         time.sleep(seconds)
         after = proc.sample(service.pid)
+        time.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()) + 3)
     finally:
         stop(service)
     used = proc.usage(before, after, seconds)
+    late = _reminder_lateness(home)
     window = f"over {seconds:.0f} s"
     return [
         Row(f"reminder service idle: resident memory ({window})", used.rss_mib, unit="MiB",
@@ -297,16 +301,55 @@ def idle_service(scratch: Path, seconds: float) -> list[Row]:
         Row(f"reminder service idle: CPU ({window})", used.cpu_percent, unit="% core",
             target="< 0.5%", meets=used.cpu_percent < 0.5),
         Row(f"reminder service idle: wake-ups ({window}, context switches)", used.wakeups,
-            unit="count", target="0 between jobs"),
+            unit="count", target="0 between jobs", meets=used.wakeups == 0),
+        Row("a reminder: sent minus due", late, unit="s", target="< 1 s", meets=0 <= late < 1),
     ]
 
 
+def _add_timed_reminder(home: Path, scratch: Path, *, after: float) -> datetime:
+    """A copy of a built-in plan, renamed, due once at the first whole minute `after` s from now."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    due = (datetime.now(UTC) + timedelta(seconds=after + 60)).replace(second=0, microsecond=0)
+    local = due.astimezone(ZoneInfo("Europe/Berlin"))
+    text = (ROOT / "plans" / "grounding-and-one-tiny-step.toml").read_text()
+    for old, new in (('id = "grounding-and-one-tiny-step"', 'id = "bench-latency"'),
+                     ('id = "grounding-step"', 'id = "bench-latency-step"'),
+                     ('date = "2026-11-23"', f'date = "{local:%Y-%m-%d}"'),
+                     ('at = "09:00"', f'at = "{local:%H:%M}"')):
+        if old not in text:
+            raise BenchProblem(f"the built-in plan changed; cannot find {old!r}")
+        text = text.replace(old, new)
+    plan = scratch / "bench-latency.toml"
+    plan.write_text(text)
+    done = subprocess.run(habit("plan", "add", plan.name), cwd=scratch, capture_output=True,
+                          text=True, env=base_env(HABIT_HOME=str(home)), stdin=subprocess.DEVNULL)
+    if done.returncode != 0:
+        raise BenchProblem(f"habit plan add: {_last_line(done.stderr)}")
+    return due
+
+
+def _reminder_lateness(home: Path) -> float:
+    with sqlite3.connect(home / "habit.db") as conn:
+        row = conn.execute("SELECT due_at, sent_at FROM reminder WHERE commitment_id = "
+                           "'bench-latency-step'").fetchone()
+    if row is None:
+        raise BenchProblem("the timed reminder was not recorded as sent")
+    due, sent = (datetime.fromisoformat(v) for v in row)
+    return (sent - due).total_seconds()
+
+
 def _activate_all(home: Path) -> None:
-    listed = habit_run(home, "plan", "list").stdout
-    for line in listed.splitlines():
-        words = line.split()
-        if words and words[0] in ("available:", "inactive:"):
-            habit_run(home, "plan", "activate", words[1], check=False)
+    """Every plan active: `habit plan add` each one `habit plan list` shows as available."""
+    listed = habit_run(home, "plan", "list").stdout.split("Available plans:")
+    for line in listed[1].splitlines() if len(listed) > 1 else []:
+        if line.startswith("  ") and not line.startswith("   ") and " — " in line:
+            plan_id = line.split()[0]
+            habit_run(home, "plan", "add", str(ROOT / "plans" / f"{plan_id}.toml"))
+    left = habit_run(home, "plan", "list").stdout.split("Available plans:")[-1].split()
+    if left[:1] != ["(none)"]:
+        raise BenchProblem(f"some plans could not be activated: {' '.join(left)[:100]}")
 
 
 # ---------------------------------------------------------------- 5. a focus block
@@ -409,7 +452,8 @@ def table(rows: list[Row], runs: int) -> str:
         if meets is None and r.ratio and r.target.startswith("<="):
             meets = r.ratio <= float(r.target.strip("<= x"))
         mark = "" if meets is None else ("yes" if meets else "no")
-        value = f"{r.median:.0f} {r.unit}" if r.unit == "ms" else f"{r.median:.2f} {r.unit}"
+        value = (f"{r.median:.0f} {r.unit}" if r.unit in ("ms", "count")
+                 else f"{r.median:.2f} {r.unit}")
         if r.median != r.median:  # NaN: the section could not be measured
             value = ""
         lines.append(f"| {r.what} | {value} | {r.versus} | {ref} | {ratio} | {r.target} | {mark} |")
