@@ -227,6 +227,7 @@ class Store:
     def __init__(self, engine, db: Path) -> None:
         self.engine = engine
         self.db = db
+        self.upgrade_copy: Path | None = None  # set when opening migrated the file (after a copy)
 
     # -- plumbing
     @contextmanager
@@ -284,7 +285,7 @@ class Store:
                     return
                 tables = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type='table'")
                 if version > 0 or tables.scalar():
-                    self.backup_to(self._free_name(f"{self.db.name}.v{version}", ".bak"))
+                    self.upgrade_copy = self.backup_to(self._free_name(f"{self.db.name}.v{version}", ".bak"))
                 for step in MIGRATIONS[version:SCHEMA_VERSION]:
                     step(conn)
                 conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")

@@ -35,6 +35,9 @@ class AppContext:
             from habit.store import open_store
 
             self._store = open_store(self.paths)
+            if self._store.upgrade_copy is not None:
+                self.notices.append(f"Your data file was updated for this version of habit; the old "
+                                    f"one is kept as {self._store.upgrade_copy}.")
             for block in recover_orphans(self._store, self.paths):
                 when = block.started_at.astimezone(self.tz).strftime("%a %H:%M")
                 self.notices.append(
