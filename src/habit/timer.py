@@ -11,6 +11,7 @@ sleep overheads never add up to drift. The breathing pacer runs on the monotonic
 from __future__ import annotations
 
 import string
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -246,11 +247,14 @@ def run_session(
         closed_by = getattr(stop, "signum", None)
         ending = _close_ritual(store, clock, plan, ritual_start, goal_text)
     else:
-        block = store.start_block(
-            started_at=clock.now(), planned_minutes=plan.minutes, goal=goal_text,
-            label=plan.label, commitment_id=plan.block_commitment,
-        )
-        with blocklock.hold(paths, block.uid):
+        uid = uuid.uuid4().hex
+        # Lock first, then write the row: another habit command must never see this block
+        # running without its lock and close it as an orphan.
+        with blocklock.hold(paths, uid):
+            block = store.start_block(
+                started_at=clock.now(), planned_minutes=plan.minutes, goal=goal_text,
+                label=plan.label, commitment_id=plan.block_commitment, uid=uid,
+            )
             try:
                 view.block_started(block, plan, goal_text)
                 ending = _run_block(store, clock, plan, view, block, goal_text)

@@ -462,3 +462,17 @@ def test_fake_clock_is_what_the_loop_sleeps_on(store, clock, home, catalog):
     run(store, clock, home, plan_block(catalog), FakeView())
     assert clock.slept == pytest.approx(27 * 60)
     assert time.monotonic() - began < 5
+
+
+def test_the_lock_is_taken_before_the_row_is_written(store, clock, home, catalog, monkeypatch):
+    """Another command must never see this block running without its lock (and close it)."""
+    locked_at_write = []
+    real = store.start_block
+
+    def start_block(**kw):
+        locked_at_write.append(blocklock.is_alive(home, kw["uid"]))
+        return real(**kw)
+
+    monkeypatch.setattr(store, "start_block", start_block)
+    run(store, clock, home, plan_block(catalog, minutes=1, ritual=False), FakeView())
+    assert locked_at_write == [True]

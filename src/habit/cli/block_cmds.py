@@ -69,8 +69,9 @@ def start_block(
         result = run_session(store, app_ctx.clock, app_ctx.paths, plan, view, notifier=notifier,
                              goal=goal, log=log)
     if result.closed_by is not None:
-        view.quietly(f"The terminal closed; the block was saved as stopped after "
-                     f"{_minutes(result.ending.minutes)}.", err=True)
+        why = "The terminal closed" if result.closed_by == signal.SIGHUP else "Asked to stop"
+        view.quietly(f"{why}; the block was saved as stopped after "
+                     f"{_minutes(result.ending.minutes)} — that still counts.", err=True)
         raise typer.Exit(128 + result.closed_by)
     view.finish(result, plan, share_status(result.status_line, config.share))
 

@@ -1,0 +1,139 @@
+"""`habit start-block` in a real terminal (tmux): the pacer, the goal, the bar, Enter logs the line.
+
+HABIT_SECONDS_PER_MINUTE shrinks the minutes so the whole flow takes a few seconds. Each test uses
+its own tmux server (-L) so it never touches anyone's sessions.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None,
+                       reason="tmux is not installed (scripts/test-deps.sh installs it)"),
+]
+
+HABIT = [sys.executable, "-c", "from habit.cli.app import main; main()"]
+
+
+class Tmux:
+    def __init__(self, home: Path, args: list[str], *, seconds_per_minute: float) -> None:
+        self.server = f"habit-test-{os.getpid()}-{time.monotonic_ns()}"
+        env = {"HABIT_HOME": str(home), "HABIT_TZ": "Europe/Berlin", "TZ": "Europe/Berlin",
+               "HABIT_SECONDS_PER_MINUTE": str(seconds_per_minute)}
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        command = (f"env -u DBUS_SESSION_BUS_ADDRESS -u DISPLAY -u WAYLAND_DISPLAY {exports} "
+                   f"{shlex.join([*HABIT, *args])}; echo EXIT=$?; sleep 60")
+        self.run("new-session", "-d", "-s", "t", "-x", "100", "-y", "40", command)
+
+    def run(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.server, *args], capture_output=True, text=True,
+                              timeout=10).stdout
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "t")
+
+    def expect(self, text: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never showed; the screen:\n{self.screen()}")
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", "t", *keys)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.server, "kill-server"], capture_output=True, timeout=10)
+
+
+def rows(home: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(f"file:{home / 'habit.db'}?mode=ro", uri=True, timeout=10)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def tmux_factory():
+    made: list[Tmux] = []
+
+    def make(*args, **kw) -> Tmux:
+        made.append(Tmux(*args, **kw))
+        return made[-1]
+
+    yield make
+    for term in made:
+        term.close()
+
+
+def test_ritual_block_and_one_keystroke_wins_line(tmp_path, tmux_factory):
+    # 1 "minute" = 2 s: breathing takes 4 s, the 1-minute block 2 s.
+    term = tmux_factory(tmp_path, ["start-block", "--minutes", "1"], seconds_per_minute=2)
+    shown = term.expect("●")  # the pacer fills while breathing in
+    assert "Breathe slowly for 2 minutes: in for 4 s, out for 6 s." in shown
+    term.expect("One clear, tiny goal for this block")
+    term.keys("run sanity test X", "Enter")
+    shown = term.expect("> ran run sanity test X;")
+    assert "“This knot is here, and I'm going to do the work anyway.”" in shown
+    assert "Block complete: 1 minute." in shown
+    assert "breathe in" not in shown and " left" not in shown  # the live lines are cleared
+    term.keys("Enter")  # one keystroke
+    shown = term.expect("EXIT=0")
+    assert "Logged." in shown and "Now: Stand up, stretch, or sip your coffee." in shown
+    assert "ran run sanity test X — 1-minute focus block" in shown
+    [(kind, text, block_id)] = rows(tmp_path, "SELECT kind, text, block_id FROM entry")
+    [(bid, status, goal, seconds)] = rows(
+        tmp_path, "SELECT id, status, goal, actual_seconds FROM block")
+    assert (kind, text, block_id) == ("win", "ran run sanity test X", bid)
+    assert (status, goal, seconds) == ("completed", "run sanity test X", 2)
+
+
+def test_the_bar_shows_time_left_and_ctrl_c_still_counts(tmp_path, tmux_factory):
+    term = tmux_factory(tmp_path, ["start-block", "--no-ritual", "--minutes", "10", "--goal",
+                                   "write tests"], seconds_per_minute=3)
+    shown = term.expect(" left")
+    assert "write tests" in shown.splitlines()[-1] or "write tests" in shown
+    first = [line for line in shown.splitlines() if " left" in line][0]
+    time.sleep(2)
+    later = [line for line in term.screen().splitlines() if " left" in line][0]
+    assert first != later  # it counts down
+    term.keys("C-c")
+    shown = term.expect("> ran write tests;")
+    assert "— that still counts." in shown and "Stopped after" in shown
+    term.keys(" felt foggy", "Enter")
+    term.expect("EXIT=0")
+    [(text,)] = rows(tmp_path, "SELECT text FROM entry")
+    assert text == "ran write tests;  felt foggy"
+    [(status,)] = rows(tmp_path, "SELECT status FROM block")
+    assert status == "interrupted"
+
+
+def test_closing_the_terminal_saves_the_block_as_stopped(tmp_path, tmux_factory):
+    term = tmux_factory(tmp_path, ["start-block", "--no-ritual", "--minutes", "10", "--goal",
+                                   "x"], seconds_per_minute=3)
+    term.expect(" left")
+    time.sleep(1)
+    term.close()  # the window goes away: SIGHUP
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        found = rows(tmp_path, "SELECT status, actual_seconds FROM block")
+        if found and found[0][0] != "running":
+            break
+        time.sleep(0.1)
+    [(status, seconds)] = rows(tmp_path, "SELECT status, actual_seconds FROM block")
+    assert status == "interrupted" and seconds >= 1
+    assert not list((tmp_path / "blocks").glob("*.lock"))
