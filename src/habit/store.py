@@ -5,6 +5,7 @@ Sessions are short; every function returns plain frozen records, never ORM rows.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import time
@@ -165,6 +166,27 @@ def _create_private_file(db: Path) -> None:
         ) from err
 
 
+def _discard(tmp: Path) -> None:
+    try:
+        tmp.unlink(missing_ok=True)
+    except OSError:
+        pass  # could not be created there in the first place (a read-only folder)
+
+
+def _place_new(tmp: Path, target: Path) -> None:
+    """Move a finished copy into place without ever replacing a file already there."""
+    try:
+        os.link(tmp, target)  # fails if target exists, atomically
+    except FileExistsError:
+        raise
+    except OSError:
+        if target.exists():  # a file system without hard links: check, then rename
+            raise FileExistsError(target) from None
+        os.replace(tmp, target)
+        return
+    tmp.unlink()
+
+
 def make_engine(db: Path):
     engine = create_engine(f"sqlite:///{db}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
@@ -314,9 +336,8 @@ class Store:
         """A consistent copy via SQLite's online backup API, mode 0600, safe while others write."""
         target = Path(target)
         tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-        fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-        os.close(fd)
         try:
+            os.close(os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600))
             source = sqlite3.connect(self.db, timeout=BUSY_TIMEOUT_MS / 1000)
             dest = sqlite3.connect(tmp)
             try:
@@ -326,12 +347,27 @@ class Store:
                 dest.close()
                 source.close()
             os.chmod(tmp, 0o600)
-            os.replace(tmp, target)
+            _place_new(tmp, target)
         except sqlite3.Error as err:
-            tmp.unlink(missing_ok=True)
+            _discard(tmp)
+            if "full" in str(err).lower():
+                raise StoreError(f"the disk holding {target} is full; no copy was made. "
+                                 "Free some space and try again.") from err
             raise translate(err, target) from err
+        except FileExistsError as err:
+            _discard(tmp)
+            raise StoreError(f"{target} already exists; habit will not overwrite it. "
+                             "Choose another name.") from err
+        except OSError as err:
+            _discard(tmp)
+            full = err.errno == errno.ENOSPC
+            raise StoreError(
+                f"the disk holding {target} is full; no copy was made. Free some space and try again."
+                if full else f"cannot write {target} ({err.strerror}); no copy was made. "
+                "Choose a folder you can write."
+            ) from err
         except BaseException:
-            tmp.unlink(missing_ok=True)
+            _discard(tmp)
             raise
         return target
 

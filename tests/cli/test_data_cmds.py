@@ -159,3 +159,33 @@ def test_forget_refuses_while_a_block_is_running(habit, some_data, store, clock)
     assert result.exit_code == 1
     assert "a focus block is running" in result.stderr
     assert some_data.db.exists() and some_data.config.exists()
+
+
+def test_backup_into_a_folder_habit_cannot_write(habit, some_data, tmp_path):
+    from tests.unit.test_hostile_files import read_only
+
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    with read_only(folder):
+        result = habit("backup", "-o", str(folder / "copy.db"), ok=False)
+    assert result.exit_code == 4
+    assert result.stderr.startswith(f"habit: cannot write {folder / 'copy.db'} (")
+    assert result.stderr.endswith("no copy was made. Choose a folder you can write.\n")
+    assert list(folder.iterdir()) == []
+
+
+def test_a_file_that_appears_while_the_copy_is_made_is_not_replaced(store, tmp_path, monkeypatch):
+    from habit.errors import StoreError
+
+    target = tmp_path / "copy.db"
+    real_connect = __import__("sqlite3").connect
+
+    def connect_and_race(*args, **kwargs):  # someone else creates the file meanwhile
+        target.write_text("theirs")
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr("habit.store.sqlite3.connect", connect_and_race)
+    with pytest.raises(StoreError, match="already exists"):
+        store.backup_to(target)
+    assert target.read_text() == "theirs"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -245,3 +245,11 @@ def test_an_unwritable_home(monkeypatch, tmp_path, command):
         _one_calm_line(result, "cannot create the data folder", "set HABIT_HOME")
         assert result.exit_code == 4
     assert list(home.iterdir()) == []
+
+
+def test_a_backup_onto_a_full_disk_says_so_and_leaves_nothing_behind(habit, some_data, tiny_disk):
+    filler = _fill(tiny_disk)
+    result = habit("backup", "-o", str(tiny_disk / "copy.db"), ok=False)
+    _one_calm_line(result, "full", "no copy was made")
+    assert result.exit_code == 4
+    assert [p.name for p in tiny_disk.iterdir()] == [filler.name]
