@@ -189,3 +189,21 @@ def test_a_file_that_appears_while_the_copy_is_made_is_not_replaced(store, tmp_p
         store.backup_to(target)
     assert target.read_text() == "theirs"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_forget_refuses_while_the_reminder_service_is_running(habit, some_data):
+    import socket
+
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(some_data.socket))
+    server.listen(1)
+    try:
+        result = habit("forget", "--all", "--yes", ok=False)
+    finally:
+        server.close()
+    assert result.exit_code == 1
+    assert "the reminder service is running" in result.stderr and "Nothing was removed" in result.stderr
+    assert some_data.db.exists() and some_data.config.exists()
+    # once it has stopped, its socket file is just a leftover of habit's, removed with the rest
+    result = habit("forget", "--all", "--yes")
+    assert "habit.sock" in result.stdout and not some_data.root.exists()
