@@ -201,8 +201,8 @@ def fill_template(template: str, *, goal: str, minutes: float, stage: str = "blo
 
 
 def clean_line(text: str) -> str:
-    """What is stored: no surrounding blanks, no dangling separator left by the template."""
-    return text.strip().rstrip(";,").rstrip()
+    """What is stored: one line, no dangling separator left by the template."""
+    return " ".join(text.split()).rstrip(";,").rstrip()
 
 
 def minutes_phrase(minutes: float) -> str:
@@ -215,7 +215,9 @@ def minutes_phrase(minutes: float) -> str:
 def status_line(text: str, ending: Ending, plan: BlockPlan) -> str:
     """The one line for a peer: what was logged, plus what the block was."""
     what = "experiment" if plan.experiment else "focus block"
-    if ending.completed:
+    if ending.stage == "ritual":
+        about = f"{minutes_phrase(ending.minutes)} of the start ritual"
+    elif ending.completed:
         about = f"{plan.minutes}-minute {what}"
     else:
         about = f"{minutes_phrase(ending.minutes)} of a {plan.minutes}-minute {what}"
@@ -233,13 +235,13 @@ def run_session(
     from habit import blocklock
 
     ritual_start = clock.now()
-    goal_text = (goal or "").strip()
+    goal_text = " ".join((goal or "").split())  # one line, however it was given
     closed_by: int | None = None
     try:
         if plan.ritual:
             _breathe(clock, plan, view)
         if goal is None and view.interactive:
-            goal_text = view.ask_goal().strip()
+            goal_text = " ".join(view.ask_goal().split())
         if plan.phrase:
             view.show_phrase(plan.phrase)
     except (KeyboardInterrupt, TerminalClosed) as stop:
@@ -261,6 +263,9 @@ def run_session(
             except (KeyboardInterrupt, TerminalClosed) as stop:
                 closed_by = getattr(stop, "signum", None)
                 ending = _close_block(store, clock, plan, block)
+            except Exception:
+                _close_block(store, clock, plan, block)  # even a bug must not leave it running
+                raise
     if closed_by is not None:  # no terminal to ask in: the block is saved, nothing else
         line = status_line("", ending, plan)
         return SessionResult(ending.block, ending, goal_text, None, line, plan.reward, closed_by)

@@ -105,6 +105,12 @@ def test_yes_and_log_run_without_prompts_in_a_terminal(habit, ctx, terminal):
     assert ctx.store().blocks()[0].planned_minutes == 10
 
 
+def test_a_goal_and_line_given_over_several_lines_are_kept_on_one(habit, ctx):
+    habit("start-block", "--no-ritual", "--goal", "run\nsanity  test", "--log", "ran it;\nok")
+    assert ctx.store().blocks()[0].goal == "run sanity test"
+    assert ctx.store().entries()[0].text == "ran it; ok"
+
+
 def test_experiment(habit, ctx):
     result = habit("start-block", "--no-ritual", "--experiment", "--goal", "pairing")
     assert "Experiment: 25 minutes" in result.stdout

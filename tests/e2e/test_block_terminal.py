@@ -117,7 +117,7 @@ def test_the_bar_shows_time_left_and_ctrl_c_still_counts(tmp_path, tmux_factory)
     term.keys(" felt foggy", "Enter")
     term.expect("EXIT=0")
     [(text,)] = rows(tmp_path, "SELECT text FROM entry")
-    assert text == "ran write tests;  felt foggy"
+    assert text == "ran write tests; felt foggy"
     [(status,)] = rows(tmp_path, "SELECT status FROM block")
     assert status == "interrupted"
 

@@ -201,6 +201,7 @@ def test_ctrl_c_during_breathing_saves_the_ritual_as_stopped(store, clock, home,
     assert "ask_goal" not in view.names() and "block_started" not in view.names()
     assert view.prefills == ["ran the start ritual; "]  # still offered, no matter the outcome
     assert result.entry.text == "ran the start ritual" and result.entry.block_id == block.id
+    assert result.status_line == "ran the start ritual — 1 minute of the start ritual"
     assert notifier.sent == []  # the person is at the terminal; no desktop pop-up
     assert store.running_blocks() == []
 
@@ -413,6 +414,7 @@ def test_fill_template():
 def test_clean_line_and_minutes_phrase():
     assert clean_line("  ran X;  ") == "ran X"
     assert clean_line("ran X; felt ok") == "ran X; felt ok"
+    assert clean_line("ran X;\n  two lines ") == "ran X; two lines"
     assert minutes_phrase(0.3) == "less than a minute"
     assert minutes_phrase(1.2) == "1 minute"
     assert minutes_phrase(11.6) == "12 minutes"
@@ -476,3 +478,14 @@ def test_the_lock_is_taken_before_the_row_is_written(store, clock, home, catalog
     monkeypatch.setattr(store, "start_block", start_block)
     run(store, clock, home, plan_block(catalog, minutes=1, ritual=False), FakeView())
     assert locked_at_write == [True]
+
+
+def test_an_unexpected_error_in_the_view_still_closes_the_block(store, clock, home, catalog):
+    class Boom(Exception):
+        pass
+
+    clock.on_sleep = lambda c: (_ for _ in ()).throw(Boom()) if c.slept >= 300 else None
+    with pytest.raises(Boom):
+        run(store, clock, home, plan_block(catalog, ritual=False), FakeView())
+    [block] = store.blocks()
+    assert block.status == "interrupted" and block.actual_seconds == 300

@@ -145,11 +145,11 @@ class BlockView:
 
     def _print(self, text: str = "", *, err: bool = False) -> None:
         if self._live is not None:
-            self._live.console.print(text, markup=False, highlight=False, soft_wrap=True)
+            self._live.console.print(text, markup=False, highlight=False)
         elif err:
             typer.echo(text, err=True)
-        else:
-            self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+        else:  # a terminal wraps at words; a pipe or file gets whole lines
+            self.console.print(text, markup=False, highlight=False, soft_wrap=not self.fancy)
 
     def quietly(self, text: str, *, err: bool = False) -> None:
         """Say something when the terminal may already be gone."""
@@ -240,11 +240,13 @@ class BlockView:
         left = _clock((total - elapsed) * 60 / self.spm)
         if (left, goal) == self._shown:
             return
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(no_wrap=True, max_width=36, overflow="ellipsis")
-        grid.add_column(width=30)
+        width = min(self.console.width, 90)
+        grid = Table.grid(padding=(0, 2), expand=True)
+        grid.width = width
+        grid.add_column(no_wrap=True, max_width=max(12, width // 3), overflow="ellipsis")
+        grid.add_column(ratio=1)
         grid.add_column(no_wrap=True)
-        grid.add_row(f"  {goal or 'focus'}", ProgressBar(total=total, completed=elapsed, width=30),
+        grid.add_row(f"  {goal or 'focus'}", ProgressBar(total=total, completed=elapsed),
                      f"{left} left")
         self._show((left, goal), grid)
 
