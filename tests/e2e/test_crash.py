@@ -186,9 +186,14 @@ def test_sigkill_of_habit_log_loses_no_reported_entry(tmp_path):
             'log "trial $1 line $i" >/dev/null && echo "ok $i"; done')
     db = home / "habit.db"
     landed_after_write = 0
-    for trial in range(TRIALS):
+    for trial in range(TRIALS * 2):
+        _query(db, "PRAGMA wal_checkpoint(TRUNCATE)")  # an empty WAL: its first growth is our write
         proc = _spawn(["sh", "-c", loop, sys.executable, str(trial)], home)
-        time.sleep(rng.uniform(0.2, 1.6))
+        if trial % 2:
+            _until_the_wal_grows(db, proc)  # the kill lands inside or just after a commit
+            time.sleep(rng.uniform(0.0, 0.003))
+        else:
+            time.sleep(rng.uniform(0.2, 1.6))  # anywhere: start-up, the write, the report
         out, err = _kill_group(proc)
         reported = {int(w[1]) for w in _complete_lines(out) if w[0] == "ok"}
         where = f"trial {trial}, HABIT_CRASH_SEED={SEED}: {err.decode()[-300:]}"
@@ -203,7 +208,19 @@ def test_sigkill_of_habit_log_loses_no_reported_entry(tmp_path):
         landed_after_write += bool(extra)
     history = _habit(home, "history")
     assert history.returncode == 0, history.stderr
-    print(f"habit log: {TRIALS} kills, {landed_after_write} after the row was saved, before the report")
+    print(f"habit log: {TRIALS * 2} kills, {landed_after_write} after the row was saved, before the report")
+
+
+def _until_the_wal_grows(db: Path, proc: subprocess.Popen, limit: float = 30.0) -> None:
+    wal = db.with_name(db.name + "-wal")
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if wal.stat().st_size > 0:
+                return
+        except FileNotFoundError:
+            pass
+        time.sleep(0.0002)
 
 
 def _wait_for(proc: subprocess.Popen, marker: bytes) -> bytes:
