@@ -208,3 +208,17 @@ def test_only_the_quick_writes_are_reachable(ctx, home, service):
     with pytest.raises(ValueError):
         quick_write(ctx, "undo_entry", 1)
     assert try_send(home, {"op": "undo_entry", "args": {"args": [1], "kwargs": {}}}) is None
+
+
+def test_a_data_home_too_deep_for_a_socket_means_direct_writes(tmp_path, clock):
+    from habit.cli.context import AppContext
+    from habit.paths import HomePaths
+
+    deep = HomePaths(tmp_path / ("d" * 60) / ("e" * 60))  # unix socket paths stop at ~107 bytes
+    ensure_home(deep)
+    said: list[str] = []
+    assert fastpath.serve_quick_writes(deep, log=said.append) is None
+    assert len(said) == 1 and "write directly" in said[0]
+    app = AppContext(paths=deep, clock=clock, tz=UTC)
+    assert quick_write(app, "log_win", "still saved", now=clock.now()).text == "still saved"
+    assert [e.text for e in app.store().entries()] == ["still saved"]
