@@ -128,7 +128,10 @@ def _check_header(db: Path) -> None:
     try:
         with db.open("rb") as handle:
             head = handle.read(len(_SQLITE_MAGIC))
-    except PermissionError as err:
+    except IsADirectoryError as err:
+        raise StoreError(f"{db} is a folder, not a habit data file; it was left untouched. "
+                         "Move it away or set HABIT_HOME to another folder.") from err
+    except OSError as err:
         raise StoreError(f"cannot read {db} ({err.strerror}); check its permissions.") from err
     if head and head != _SQLITE_MAGIC:
         raise StoreError(

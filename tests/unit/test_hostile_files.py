@@ -253,3 +253,14 @@ def test_a_backup_onto_a_full_disk_says_so_and_leaves_nothing_behind(habit, some
     _one_calm_line(result, "full", "no copy was made")
     assert result.exit_code == 4
     assert [p.name for p in tiny_disk.iterdir()] == [filler.name]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_a_folder_where_the_data_file_should_be(habit, home, command):
+    home.db.mkdir(parents=True)
+    (home.db / "keep.txt").write_text("mine")
+    result = habit(*command, ok=command == ("plan", "list"))
+    if command != ("plan", "list"):
+        _one_calm_line(result, "is a folder, not a habit data file", "left untouched")
+        assert result.exit_code == 4
+    assert (home.db / "keep.txt").read_text() == "mine"
