@@ -356,7 +356,8 @@ def _after(store: Any, clock: Any, plan: BlockPlan, view: View, ending: Ending, 
     if ending.completed:  # after a Ctrl-C the person is at the terminal already
         what = f"“{goal}”" if goal else "your one thing"
         notifier.send("Focus block complete",
-                      f"{plan.minutes} minutes on {what}. Your line is ready in the terminal.")
+                      f"{minutes_phrase(plan.minutes).capitalize()} on {what}. "
+                      "Your line is ready in the terminal.")
     prefill = fill_template(plan.template, goal=goal, minutes=ending.minutes, stage=ending.stage)
     closed_by = None
     if log is not None:
