@@ -225,3 +225,24 @@ def test_help_shows_an_example(habit):
     for option in ("--goal", "--log", "--yes", "--no-ritual", "--minutes", "--experiment",
                    "--nudge"):
         assert option in out
+
+
+def test_a_laptop_asleep_past_the_end_is_said_plainly(habit, ctx, clock):
+    start = clock.now()
+
+    def lid(c):
+        if c.now() >= start + timedelta(minutes=10):
+            c.on_sleep = None
+            c.advance(3600, wall_only=True)
+
+    clock.on_sleep = lid
+    result = habit("start-block", "--no-ritual", "--goal", "x")
+    assert ("Block complete: 25 minutes. Its time ended at 14:25 while this computer was asleep."
+            in result.stdout)
+    assert ctx.store().blocks()[0].actual_seconds == 1500
+
+
+def test_without_a_desktop_the_end_rings_the_terminal_once_and_says_why(habit):
+    out = habit("start-block", "--no-ritual", "--minutes", "1", "--goal", "x").stdout
+    assert out.count("Desktop notifications are not available: there is no D-Bus session bus") == 1
+    assert "\aFocus block complete — 1 minute on “x”. Your line is ready in the terminal." in out

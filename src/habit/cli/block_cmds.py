@@ -64,7 +64,7 @@ def start_block(
     view = BlockView(interactive=_stdin_is_terminal() and not yes, tz=app_ctx.tz,
                      seconds_per_minute=plan.seconds_per_minute)
     view.say_others(len(store.running_blocks()))
-    notifier = DesktopNotifier(view.line)
+    notifier = DesktopNotifier(view.notice)
     with _signals_close_the_block(TerminalClosed):
         result = run_session(store, app_ctx.clock, app_ctx.paths, plan, view, notifier=notifier,
                              goal=goal, log=log)
@@ -142,6 +142,11 @@ class BlockView:
     # -- small helpers
     def line(self, text: str = "") -> None:
         self._print(text)
+
+    def notice(self, text: str) -> None:
+        """The notifier's terminal fallback: typer, not rich, so the bell (\a) really rings."""
+        self._stop_live()
+        typer.echo(text)
 
     def _print(self, text: str = "", *, err: bool = False) -> None:
         if self._live is not None:
