@@ -65,7 +65,11 @@ def ensure_home(paths: HomePaths) -> HomePaths:
     """Create the data home (0700) if needed; say clearly when it cannot be used."""
     root = paths.root
     try:
-        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Folders habit creates on the way (~/.local/share, say) are 0700 too, as the XDG spec
+        # asks: mkdir(parents=True) would give them the umask's mode instead.
+        missing = [root, *(p for p in root.parents if not p.exists())]
+        for folder in sorted(missing, key=lambda p: len(p.parts)):
+            folder.mkdir(mode=0o700, exist_ok=True)
     except OSError as err:
         raise StoreError(
             f"cannot create the data folder {root} ({err.strerror}); "

@@ -139,3 +139,12 @@ def test_sharing_goes_out_only_to_a_configured_webhook(habit, home, no_network):
     assert no_network, "with a webhook set, --post should try to reach it"
     assert all("example.invalid" in a for a in no_network)
     assert result.exit_code != 0 and "still saved here" in result.stderr
+
+
+def test_folders_created_on_the_way_to_the_data_home_are_private_too(ctx, habit, tmp_path, careless_umask):
+    from habit.paths import HomePaths
+
+    ctx.paths = HomePaths(tmp_path / "new" / "share" / "habit")
+    habit("log", "a small win")
+    for folder in (tmp_path / "new", tmp_path / "new" / "share", ctx.paths.root):
+        assert oct(stat.S_IMODE(folder.stat().st_mode)) == "0o700", folder
