@@ -389,9 +389,18 @@ def _install_signals(service: ReminderService) -> dict:
         return saved
     saved[signal.SIGTERM] = signal.signal(signal.SIGTERM, _raise_stop)
     if hasattr(signal, "SIGHUP"):
-        saved[signal.SIGHUP] = signal.signal(signal.SIGHUP,
-                                             lambda signum, frame: service.request_reload())
+        # In a terminal, SIGHUP means the terminal closed: stop, as any foreground program does.
+        # Run by systemd, launchd or nohup (no terminal), it means "reload", as for daemons.
+        on_hup = _raise_stop if _in_terminal() else (lambda signum, frame: service.request_reload())
+        saved[signal.SIGHUP] = signal.signal(signal.SIGHUP, on_hup)
     return saved
+
+
+def _in_terminal() -> bool:
+    try:
+        return os.isatty(0)
+    except OSError:
+        return False
 
 
 def _restore_signals(saved: dict) -> None:

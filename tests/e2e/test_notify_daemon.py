@@ -128,8 +128,9 @@ def test_habit_remind_delivers_a_due_reminder_to_the_daemon(desktop, tmp_path):
 
     out_path = tmp_path / "remind.out"
     with out_path.open("w") as out:
-        service = subprocess.Popen([str(HABIT), "remind"], env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
+        # No terminal, as under systemd: SIGHUP then means "reload" (in a terminal: hang up).
+        service = subprocess.Popen([str(HABIT), "remind"], env=env, stdin=subprocess.DEVNULL,
+                                   stdout=out, stderr=subprocess.STDOUT)
         try:
             _wait_for(lambda: "sent (" in out_path.read_text(), 20, "the reminder to go out")
             _wait_for(lambda: "A kind sentence, end to end" in log.read_text(), 5,

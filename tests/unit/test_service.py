@@ -431,3 +431,25 @@ def test_the_childs_lines_are_relayed_and_the_fallback_note_said_once(make, cloc
     service.dispatch()
     service.dispatch()
     assert logs == [note, "\aRitual — breathe", "\aRitual — breathe"]
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_sighup_hangs_up_in_a_terminal_and_reloads_as_a_service(make, monkeypatch, terminal):
+    import signal
+
+    from habit import service as service_module
+
+    reloads = []
+    service = make(RITUAL)
+    service.request_reload = lambda: reloads.append(1)
+    monkeypatch.setattr(service_module, "_in_terminal", lambda: terminal)
+    saved = service_module._install_signals(service)
+    try:
+        if terminal:
+            with pytest.raises(service_module._Stop):
+                signal.raise_signal(signal.SIGHUP)
+        else:
+            signal.raise_signal(signal.SIGHUP)
+            assert reloads == [1]
+    finally:
+        service_module._restore_signals(saved)
