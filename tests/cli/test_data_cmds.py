@@ -207,3 +207,17 @@ def test_forget_refuses_while_the_reminder_service_is_running(habit, some_data):
     # once it has stopped, its socket file is just a leftover of habit's, removed with the rest
     result = habit("forget", "--all", "--yes")
     assert "habit.sock" in result.stdout and not some_data.root.exists()
+
+
+def test_restoring_a_backup_as_the_readme_says_brings_back_exactly_that_copy(habit, some_data, store,
+                                                                             clock, tmp_path):
+    habit("backup", "-o", str(tmp_path / "copy.db"))
+    saved = _entries(tmp_path / "copy.db")
+    store.add_entry("win", "logged after the backup", clock.now(), created_at=clock.now())
+    store.close()
+    for name in ("habit.db-wal", "habit.db-shm"):
+        (some_data.root / name).unlink(missing_ok=True)
+    (some_data.db).write_bytes((tmp_path / "copy.db").read_bytes())
+    result = habit("history")
+    assert "logged after the backup" not in result.stdout
+    assert _entries(some_data.db) == saved
