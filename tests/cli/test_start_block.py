@@ -246,3 +246,34 @@ def test_without_a_desktop_the_end_rings_the_terminal_once_and_says_why(habit):
     out = habit("start-block", "--no-ritual", "--minutes", "1", "--goal", "x").stdout
     assert out.count("Desktop notifications are not available: there is no D-Bus session bus") == 1
     assert "\aFocus block complete — 1 minute on “x”. Your line is ready in the terminal." in out
+
+
+def test_a_block_running_in_another_terminal_is_left_alone(habit, ctx, clock):
+    from habit import blocklock
+
+    store = ctx.store()
+    with blocklock.hold(ctx.paths, "elsewhere"):
+        other = store.start_block(started_at=clock.now(), planned_minutes=25, uid="elsewhere")
+        ctx.close()
+        result = habit("start-block", "--no-ritual", "--goal", "x")
+        assert "Another focus block is running in another terminal" in result.stdout
+        assert "was closed" not in result.stderr
+        assert ctx.store().get_block(other.id).status == "running"
+
+
+def test_terminal_closed_at_the_line_prompt_keeps_the_completed_block(habit, ctx, terminal,
+                                                                        monkeypatch):
+    import signal
+
+    from habit.timer import TerminalClosed
+
+    def hang_up(prompt, prefill=""):
+        if prefill:
+            raise TerminalClosed(signal.SIGHUP)
+        return "x"
+
+    monkeypatch.setattr(block_cmds, "_ask", hang_up)
+    result = habit("start-block", "--no-ritual", ok=False)
+    assert result.exit_code == 128 + signal.SIGHUP
+    assert "The terminal closed; the block of 25 minutes is saved; no line was logged." in result.stderr
+    assert ctx.store().blocks()[0].status == "completed" and ctx.store().entries() == []

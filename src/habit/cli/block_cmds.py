@@ -70,8 +70,10 @@ def start_block(
                              goal=goal, log=log)
     if result.closed_by is not None:
         why = "The terminal closed" if result.closed_by == signal.SIGHUP else "Asked to stop"
-        view.quietly(f"{why}; the block was saved as stopped after "
-                     f"{_minutes(result.ending.minutes)} — that still counts.", err=True)
+        took = _minutes(result.ending.minutes)
+        saved = (f"the block of {took} is saved; no line was logged" if result.ending.completed
+                 else f"the block was saved as stopped after {took} — that still counts")
+        view.quietly(f"{why}; {saved}.", err=True)
         raise typer.Exit(128 + result.closed_by)
     view.finish(result, plan, share_status(result.status_line, config.share))
 
