@@ -316,9 +316,18 @@ def _run_block(store: Any, clock: Any, plan: BlockPlan, view: View, block: Any,
         clock.sleep(min(BLOCK_TICK, (deadline - now).total_seconds(), total - running))
     view.tick(total, total, goal)
     now = clock.now()
-    done = store.finish_block(block.id, status="completed", ended_at=min(now, deadline))
+    done = _finish(store, block.id, status="completed", ended_at=min(now, deadline))
     asleep = (now - deadline).total_seconds() > ASLEEP_AFTER
     return Ending(done, "block", plan.minutes_of(done.actual_seconds or 0), asleep_past_end=asleep)
+
+
+def _finish(store: Any, block_id: int, *, status: str, ended_at: datetime) -> Any:
+    """Close the block even if Ctrl-C is pressed again while saving (closing is idempotent)."""
+    while True:
+        try:
+            return store.finish_block(block_id, status=status, ended_at=ended_at)
+        except KeyboardInterrupt:
+            continue
 
 
 def _heartbeat(store: Any, block: Any, now: datetime) -> None:
@@ -333,10 +342,10 @@ def _close_block(store: Any, clock: Any, plan: BlockPlan, block: Any) -> Ending:
     now = clock.now()
     deadline = block.started_at + timedelta(seconds=plan.block_seconds)
     if now >= deadline:
-        done = store.finish_block(block.id, status="completed", ended_at=deadline)
+        done = _finish(store, block.id, status="completed", ended_at=deadline)
         asleep = (now - deadline).total_seconds() > ASLEEP_AFTER
         return Ending(done, "block", plan.minutes, asleep_past_end=asleep)
-    done = store.finish_block(block.id, status="interrupted", ended_at=now)
+    done = _finish(store, block.id, status="interrupted", ended_at=now)
     return Ending(done, "block", plan.minutes_of(done.actual_seconds or 0))
 
 
@@ -346,7 +355,7 @@ def _close_ritual(store: Any, clock: Any, plan: BlockPlan, started: datetime,
         started_at=started, planned_minutes=plan.minutes, goal=goal, label=plan.label,
         commitment_id=plan.ritual_commitment or plan.block_commitment,
     )
-    done = store.finish_block(block.id, status="interrupted", ended_at=clock.now())
+    done = _finish(store, block.id, status="interrupted", ended_at=clock.now())
     return Ending(done, "ritual", plan.minutes_of(done.actual_seconds or 0))
 
 

@@ -489,3 +489,21 @@ def test_an_unexpected_error_in_the_view_still_closes_the_block(store, clock, ho
         run(store, clock, home, plan_block(catalog, ritual=False), FakeView())
     [block] = store.blocks()
     assert block.status == "interrupted" and block.actual_seconds == 300
+
+
+def test_a_second_ctrl_c_while_saving_does_not_leave_the_block_running(store, clock, home, catalog,
+                                                                      monkeypatch):
+    at_minute(clock, clock.now(), 3, raise_(KeyboardInterrupt()))
+    real = store.finish_block
+    presses = []
+
+    def impatient(block_id, **kw):
+        if not presses:
+            presses.append(1)
+            raise KeyboardInterrupt  # pressed again before the save began
+        return real(block_id, **kw)
+
+    monkeypatch.setattr(store, "finish_block", impatient)
+    result, _ = run(store, clock, home, plan_block(catalog, ritual=False), FakeView())
+    assert result.block.status == "interrupted" and result.block.actual_seconds == 180
+    assert store.running_blocks() == []
