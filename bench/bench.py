@@ -214,14 +214,35 @@ def quick_log(scratch: Path, runs: int) -> list[Row]:
     if wrote != runs + 2:
         raise BenchProblem(f"expected {runs + 2} entries written via the service, found {wrote}")
     how = "via the service's socket" if has_socket else "service up, but no socket: direct"
+    first, rss = _first_log_after_start(scratch, max(3, runs // 4))
     return [
         Row(f"habit log, `habit remind` running ({how})", m["service"], versus="jrnl \"text\"",
             versus_median=m["jrnl"], target="<= 1.0x"),
+        Row("habit log, the first one after `habit remind` started (loads the store there)", first,
+            versus="jrnl \"text\"", versus_median=m["jrnl"]),
+        Row("reminder service resident memory after that first quick log", rss, unit="MiB",
+            target="< 50 MiB", meets=rss < 50),
         Row("habit log, no service (direct write)", m["direct"], versus="jrnl \"text\"",
             versus_median=m["jrnl"]),
         Row("watson add (for scale)", m["watson add"], versus="jrnl \"text\"",
             versus_median=m["jrnl"]),
     ]
+
+
+def _first_log_after_start(scratch: Path, runs: int) -> tuple[float, float]:
+    """Median ms of the first quick log after a fresh service start, and the service's RSS after."""
+    home = new_home(scratch, "log-first")
+    case = Case("first", habit("log", TEXT), base_env(HABIT_HOME=str(home)))
+    times, rss = [], 0.0
+    for _ in range(runs):
+        service = start_service(home, scratch / "service-first-log.txt")
+        try:
+            time.sleep(1)
+            times.append(run_once(case))
+            rss = proc.sample(service.pid).rss_mib
+        finally:
+            stop(service)
+    return 1000 * statistics.median(times), rss
 
 
 def _count(home: Path, table: str) -> int:
@@ -301,6 +322,7 @@ def idle_service(scratch: Path, seconds: float) -> list[Row]:
             last = now
         after = last
         time.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()) + 3)
+        after_reminder = proc.sample(service.pid).rss_mib
     finally:
         stop(service)
     used = proc.usage(before, after, float(int(seconds)))
@@ -316,6 +338,8 @@ def idle_service(scratch: Path, seconds: float) -> list[Row]:
         Row(f"reminder service idle: seconds in which it woke at all ({window})", woke,
             unit="count", target="<= 1 (the watch job)", meets=woke <= 1),
         Row("a reminder: sent minus due", late, unit="s", target="< 1 s", meets=0 <= late < 1),
+        Row("reminder service resident memory after that reminder (it wrote its row)",
+            after_reminder, unit="MiB", target="< 50 MiB", meets=after_reminder < 50),
     ]
 
 
