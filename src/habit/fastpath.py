@@ -1,9 +1,11 @@
 """The fast path: quick writes handed to the running reminder service over a local socket.
 
 Why: `habit log "text"` should feel instant, but importing sqlmodel costs ~0.4 s a process. The
-reminder service (`habit remind`) already has it loaded, so when it is up the CLI sends it one JSON
-line over a unix socket in the data home (mode 0600, same user only) and the service writes the row
-with the very same domain functions the direct path calls. One schema, one writer per kind of row.
+reminder service (`habit remind`) is long-lived and pays that once (on its first quick log), so when
+it is up the CLI sends it one JSON line over a unix socket in the data home (mode 0600, same user
+only) and the service writes the row with the very same habit.logs function the direct path calls.
+One schema, one writer per kind of row. The price: the service holds the store (~60 MiB resident
+instead of ~29) once it has taken a quick log.
 
 The client side uses only the standard library (`socket`, `json`) and never imports the store.
 `try_send` returns None quickly when the service is not up; the caller then writes directly.
@@ -143,7 +145,8 @@ def try_send(paths: HomePaths, request: dict) -> Any | None:
             reply = _read_message(sock)
     except (OSError, ValueError, TypeError):
         # Not up, stale socket, path too long, or an answer we cannot read: write directly.
-        # (After a timeout the service may still write; the caller's uid keeps that to one row.)
+        # After a reply timeout a stuck service might still write it later: a rare duplicate line
+        # is better than a lost one.
         return None
     if reply.get("v") != PROTOCOL:
         return None
