@@ -210,3 +210,28 @@ def test_any_when_is_used_or_refused_in_one_line(habit, home, at):
         assert (_rows(home.db) if home.db.exists() else []) == before
     else:
         assert len(_rows(home.db)) == len(before) + 1
+
+
+OTHER_ARGUMENTS = [
+    ("peer setup --name", lambda t: ["peer", "setup", "--name", t]),
+    ("share setup --webhook", lambda t: ["share", "setup", "--webhook", t]),
+    ("quiet", lambda t: ["quiet", t]),
+    ("review --week", lambda t: ["review", "--week", t]),
+    ("history --since", lambda t: ["history", "--since", t]),
+    ("history --kind", lambda t: ["history", "--kind", t]),
+    ("log --kind", lambda t: ["log", "--kind", t, "--", "a small win"]),
+    ("export --format", lambda t: ["export", "--format", t]),
+    ("plan show", lambda t: ["plan", "show", "--", t]),
+]
+
+
+@pytest.mark.parametrize("argv", [a for _, a in OTHER_ARGUMENTS], ids=[n for n, _ in OTHER_ARGUMENTS])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=texts)
+def test_every_other_text_option_is_used_or_refused_without_a_crash(habit, home, argv, raw):
+    result = habit(*argv(raw), ok=False)
+    assert "Traceback" not in result.output
+    assert result.exit_code != 70, result.output  # the boundary's "something unexpected"
+    if result.exit_code != 0:  # (split on real newlines only: an echoed \x1e is not a line break)
+        lines = [line for line in result.stderr.split("\n") if line.strip()]
+        assert lines and (lines[0].startswith("habit: ") or lines[-1].startswith("Error:")), result.stderr
