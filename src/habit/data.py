@@ -84,11 +84,11 @@ def make_backup(paths: HomePaths, *, now: datetime, tz: tzinfo, target: Path | N
     if not paths.db.exists():
         raise StoreError(f"there is no data to back up yet at {paths.db}.")
     path = backup_path(paths, now, tz, target)
-    if target is None:
-        ensure_home(paths)
-        _private_dir(paths.backups_dir)
-    store = open_store(paths, create=False)
+    store = open_store(paths, create=False)  # a damaged or foreign file stops here, before any mkdir
     try:
+        if target is None:
+            ensure_home(paths)
+            _private_dir(paths.backups_dir)
         store.backup_to(path)
     finally:
         store.close()

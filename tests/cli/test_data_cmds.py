@@ -221,3 +221,11 @@ def test_restoring_a_backup_as_the_readme_says_brings_back_exactly_that_copy(hab
     result = habit("history")
     assert "logged after the backup" not in result.stdout
     assert _entries(some_data.db) == saved
+
+
+def test_backup_of_a_file_that_is_not_habits_creates_nothing(habit, home):
+    home.root.mkdir()
+    home.db.write_text("my tax notes")
+    result = habit("backup", ok=False)
+    assert result.exit_code == 4 and "not a habit data file" in result.stderr
+    assert sorted(p.name for p in home.root.iterdir()) == ["habit.db"]
