@@ -64,6 +64,9 @@ class Row:
 
 def base_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HABIT_", "_HABIT_"))}
+    # As on a user's machine: Python keeps compiled modules (the peers' were compiled at install;
+    # with this set, habit's own would be compiled again on every run).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(NO_COLOR="1", HABIT_TZ="Europe/Berlin", TZ="Europe/Berlin", LC_ALL="C.UTF-8")
     env.update(extra)
     return env
