@@ -169,6 +169,7 @@ class View(Protocol):
     def nudge(self, text: str) -> None: ...
     def block_ended(self, ending: Ending) -> None: ...
     def ask_line(self, prefill: str) -> str | None: ...  # None: log nothing
+    def problem(self, text: str) -> None: ...  # an answer that cannot be saved; asked again
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,14 @@ def clean_line(text: str) -> str:
     return " ".join(text.split()).rstrip(";,").rstrip()
 
 
+def one_line(raw: str | None, *, what: str) -> str:
+    """A goal or wins line as one line; control characters and broken bytes are refused
+    (habit.text's rules, so they cannot garble a terminal when shown later)."""
+    from habit.text import clean_text
+
+    return clean_text(" ".join((raw or "").split()), what=what, required=False)
+
+
 def minutes_phrase(minutes: float) -> str:
     whole = round(minutes)
     if whole < 1:
@@ -234,14 +243,17 @@ def run_session(
     """Ritual, block, end, wins line. Ctrl-C at any stage still saves the block as stopped."""
     from habit import blocklock
 
+    # Given texts are checked before anything starts, so a refused one saves nothing.
+    goal_text = one_line(goal, what="the goal")
+    if log is not None:
+        log = one_line(clean_line(log), what="the line")
     ritual_start = clock.now()
-    goal_text = " ".join((goal or "").split())  # one line, however it was given
     closed_by: int | None = None
     try:
         if plan.ritual:
             _breathe(clock, plan, view)
         if goal is None and view.interactive:
-            goal_text = " ".join(view.ask_goal().split())
+            goal_text = _ask_until_clean(view, view.ask_goal, what="the goal")
         if plan.phrase:
             view.show_phrase(plan.phrase)
     except (KeyboardInterrupt, TerminalClosed) as stop:
@@ -270,6 +282,19 @@ def run_session(
         line = status_line("", ending, plan)
         return SessionResult(ending.block, ending, goal_text, None, line, plan.reward, closed_by)
     return _after(store, clock, plan, view, ending, goal_text, log=log, notifier=notifier)
+
+
+def _ask_until_clean(view: View, ask: Any, *args: Any, what: str) -> str:
+    from habit.text import TextProblem
+
+    while True:
+        answer = ask(*args)
+        if answer is None:
+            return ""
+        try:
+            return one_line(answer, what=what)
+        except TextProblem as problem:
+            view.problem(str(problem))
 
 
 def _breathe(clock: Any, plan: BlockPlan, view: View) -> None:
@@ -373,7 +398,7 @@ def _after(store: Any, clock: Any, plan: BlockPlan, view: View, ending: Ending, 
         text = log
     elif view.interactive:
         try:
-            text = view.ask_line(prefill) or ""
+            text = _ask_until_clean(view, view.ask_line, prefill, what="the line")
         except KeyboardInterrupt:
             text = ""
         except TerminalClosed as stop:

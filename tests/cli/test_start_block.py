@@ -277,3 +277,11 @@ def test_terminal_closed_at_the_line_prompt_keeps_the_completed_block(habit, ctx
     assert result.exit_code == 128 + signal.SIGHUP
     assert "The terminal closed; the block of 25 minutes is saved; no line was logged." in result.stderr
     assert ctx.store().blocks()[0].status == "completed" and ctx.store().entries() == []
+
+
+def test_a_goal_with_an_escape_sequence_is_refused_before_the_block(habit, ctx):
+    result = habit("start-block", "--goal", "x\x1b[2Jy", "--no-ritual", ok=False)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("habit: the goal has a control character (escape)")
+    assert len(result.stderr.splitlines()) == 1
+    assert not ctx.paths.db.exists() or ctx.store().blocks() == []

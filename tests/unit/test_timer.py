@@ -71,7 +71,12 @@ class FakeView:
     def ask_line(self, prefill):
         self.prefills.append(prefill)
         self._hit("ask_line", prefill)
+        if isinstance(self.line, list):
+            return self.line.pop(0)
         return prefill if self.line is None else self.line
+
+    def problem(self, text):
+        self.calls.append(("problem", text))
 
 
 class FakeNotifier:
@@ -507,3 +512,27 @@ def test_a_second_ctrl_c_while_saving_does_not_leave_the_block_running(store, cl
     result, _ = run(store, clock, home, plan_block(catalog, ritual=False), FakeView())
     assert result.block.status == "interrupted" and result.block.actual_seconds == 180
     assert store.running_blocks() == []
+
+
+@pytest.mark.parametrize("goal, log, words", [
+    ("x\x1b[2Jy", None, "the goal has a control character (escape)"),
+    ("ok", "bell\x07", "the line has a control character (bell)"),
+    ("ok", "\udcff", "the line has bytes that are not valid text"),
+])
+def test_given_texts_that_cannot_be_saved_are_refused_before_anything_starts(
+        store, clock, home, catalog, goal, log, words):
+    from habit.text import TextProblem
+
+    start = clock.now()
+    with pytest.raises(TextProblem, match=words.replace("(", r"\(").replace(")", r"\)")):
+        run(store, clock, home, plan_block(catalog), FakeView(), goal=goal, log=log)
+    assert store.blocks() == [] and clock.now() == start
+
+
+def test_a_typed_line_with_a_control_character_is_asked_again(store, clock, home, catalog):
+    view = FakeView(line=["ran x\x1b[31m red", "ran x; fine"])
+    result, _ = run(store, clock, home, plan_block(catalog, ritual=False), view, goal="x")
+    assert [c[1] for c in view.calls if c[0] == "problem"] == [
+        "the line has a control character (escape) at character 6. Nothing was saved; retype it "
+        "without that character."]
+    assert result.entry.text == "ran x; fine"

@@ -275,6 +275,9 @@ class BlockView:
             text = f"Stopped after {_minutes(ending.minutes)} — that still counts."
         self.line(text)
 
+    def problem(self, text: str) -> None:
+        self.line(text[0].upper() + text[1:])
+
     def ask_line(self, prefill: str) -> str | None:
         self.line("One line, no matter the outcome. Edit it or just press Enter:")
         return _ask("> ", prefill)
