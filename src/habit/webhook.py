@@ -33,14 +33,14 @@ def post_text(url: str, text: str, *, timeout: float = 5.0) -> int:
             return int(response.status)
     except urllib.error.HTTPError as err:
         raise NetworkError(f"{where} answered {err.code}; the text was not posted "
-                           "(it is still saved here).") from None
+                           "(nothing here was changed).") from None
     except TimeoutError:
         raise NetworkError(f"{where} did not answer within {timeout:g} s; the text was not "
-                           "posted (it is still saved here).") from None
+                           "posted (nothing here was changed).") from None
     except urllib.error.URLError as err:
         reason = getattr(err.reason, "strerror", None) or str(err.reason)
         raise NetworkError(f"could not reach {where} ({reason}); the text was not posted "
-                           "(it is still saved here).") from None
+                           "(nothing here was changed).") from None
     except (OSError, ValueError) as err:
-        raise NetworkError(f"could not post to {where} ({err}); the text is still saved here."
+        raise NetworkError(f"could not post to {where} ({err}); nothing here was changed."
                            ) from None

@@ -165,7 +165,7 @@ def test_auto_post_sends_the_status_line(habit, ctx, monkeypatch):
 def test_a_network_problem_is_one_calm_line_and_keeps_the_log(habit, ctx, monkeypatch):
     def offline(url, text, **k):
         raise NetworkError("could not reach https://hooks.example.com/…1234 (offline); the text "
-                           "was not posted (it is still saved here).")
+                           "was not posted (nothing here was changed).")
 
     monkeypatch.setattr("habit.webhook.post_text", offline)
     _share(ctx)

@@ -153,7 +153,7 @@ def test_a_server_error_is_one_line_and_keeps_everything(home, server):
     assert len(server.received) == 1
     assert result.stderr.splitlines()[1:] == [
         f"habit: http://127.0.0.1/…{TOKEN[-4:]} answered 500; the text was not posted "
-        "(it is still saved here)."
+        "(nothing here was changed)."
     ]
     assert_kept(home, before, result)
 
@@ -168,7 +168,7 @@ def test_a_timeout_is_one_line_and_keeps_everything(home, server):
     assert 4.5 <= took < 12, took  # the 5 s limit, not the server's 15 s
     [line] = result.stderr.splitlines()[1:]
     assert line == (f"habit: http://127.0.0.1/…{TOKEN[-4:]} did not answer within 5 s; "
-                    "the text was not posted (it is still saved here).")
+                    "the text was not posted (nothing here was changed).")
     assert_kept(home, before, result)
 
 

@@ -138,7 +138,7 @@ def test_sharing_goes_out_only_to_a_configured_webhook(habit, home, no_network):
     result = habit("share", "--post", ok=False)
     assert no_network, "with a webhook set, --post should try to reach it"
     assert all("example.invalid" in a for a in no_network)
-    assert result.exit_code != 0 and "still saved here" in result.stderr
+    assert result.exit_code != 0 and "nothing here was changed" in result.stderr
 
 
 def test_folders_created_on_the_way_to_the_data_home_are_private_too(ctx, habit, tmp_path, careless_umask):

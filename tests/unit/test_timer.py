@@ -453,12 +453,12 @@ def test_share_posts_when_auto_post_is_set(monkeypatch):
 def test_share_network_problem_is_one_calm_line(monkeypatch):
     def refuse(url, text, **k):
         raise NetworkError("could not reach https://hooks.example.com/…1234 (offline); the text "
-                           "was not posted (it is still saved here).")
+                           "was not posted (nothing here was changed).")
 
     monkeypatch.setattr("habit.clipboard.copy", lambda text: None)
     monkeypatch.setattr("habit.webhook.post_text", refuse)
     shared = share_status("ran X", Share("https://hooks.example.com/abc/secret1234", True))
-    assert shared.posted_to is None and "still saved here" in shared.post_problem
+    assert shared.posted_to is None and "nothing here was changed" in shared.post_problem
 
 
 def test_fake_clock_is_what_the_loop_sleeps_on(store, clock, home, catalog):

@@ -41,8 +41,8 @@ class HabitGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("", err=True)
             raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort, typer.TyperException, SystemExit):
-            raise  # usage errors are typer's to print
+        except (typer.Exit, typer.Abort, typer.TyperException, SystemExit, BrokenPipeError):
+            raise  # usage errors are typer's to print; a closed pipe is main()'s
         except Exception as err:  # the boundary: anything else is a bug, still one line
             if _debug_wanted(ctx):
                 raise
@@ -140,3 +140,8 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:
+        # `habit history | head`: the reader left; stop quietly, as other Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(141)
