@@ -27,6 +27,16 @@ KINDS: dict[str, str] = {
     "experiment": "experiment",
     "one_off": "one-off",
 }
+# Which entry kind records which commitment kind (the "Kinds" table of docs/plan-format.md).
+ENTRY_KIND_FOR = {
+    "wins_log": "win",
+    "peer_check": "peer",
+    "pause_cue": "pause",
+    "proud_journal": "proud",
+    "daily_reflection": "reflection",
+    "tiny_step": "step",
+    "experiment": "experiment",
+}
 EVERY = ("daily", "weekdays", "weekly", "once", "interval", "after")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # How late a reminder may still go out when the session gave no grace (minutes).

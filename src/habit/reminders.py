@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from habit.errors import HabitError, UsageProblem
 from habit.paths import HomePaths, ensure_home, write_private
+from habit.plans import ENTRY_KIND_FOR
 from habit.weeks import day_bounds, local_day, week_of
 
 if TYPE_CHECKING:
@@ -21,16 +22,6 @@ if TYPE_CHECKING:
     from habit.plans import Commitment
     from habit.store import Store
 
-# Which entry kind records which commitment kind (docs/plan-format.md, "Kinds").
-ENTRY_KIND_FOR = {
-    "wins_log": "win",
-    "peer_check": "peer",
-    "pause_cue": "pause",
-    "proud_journal": "proud",
-    "daily_reflection": "reflection",
-    "tiny_step": "step",
-    "experiment": "experiment",
-}
 MAX_QUIET = timedelta(hours=24)
 
 

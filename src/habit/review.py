@@ -48,6 +48,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from habit.errors import UsageProblem
+from habit.plans import ENTRY_KIND_FOR
 from habit.weeks import IsoWeek, local_day, local_midnight, parse_week, week_of
 
 if TYPE_CHECKING:
@@ -58,16 +59,6 @@ if TYPE_CHECKING:
 HISTORY_WEEKS = 4
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-# Which entry kinds record which commitment kind (plan-format.md, "Kinds").
-ENTRY_KIND_FOR = {
-    "wins_log": "win",
-    "peer_check": "peer",
-    "pause_cue": "pause",
-    "proud_journal": "proud",
-    "daily_reflection": "reflection",
-    "tiny_step": "step",
-    "experiment": "experiment",
-}
 # Kinds counted as days (once a day is the rhythm) rather than as single records.
 _DAY_KINDS = ("start_ritual", "daily_reflection")
 _ACTED_WINDOW_MIN = 120
