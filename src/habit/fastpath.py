@@ -1,11 +1,12 @@
 """The fast path: quick writes handed to the running reminder service over a local socket.
 
-Why: `habit log "text"` should feel instant, but importing sqlmodel costs ~0.4 s a process. The
-reminder service (`habit remind`) is long-lived and pays that once (on its first quick log), so when
-it is up the CLI sends it one JSON line over a unix socket in the data home (mode 0600, same user
-only) and the service writes the row with the very same habit.logs function the direct path calls.
-One schema, one writer per kind of row. The price: the service holds the store (~60 MiB resident
-instead of ~29) once it has taken a quick log.
+Why: `habit log "text"` should feel instant. Since the light store (habit.entrysql) the direct
+write no longer imports sqlmodel either; the socket still saves opening the data file. When the
+reminder service (`habit remind`) is up the CLI sends it one JSON line over a unix socket in the data
+home (mode 0600, same user only) and the service writes the row with the very same habit.logs
+function the direct path calls.
+One schema, one writer per kind of row. The service writes through the light store (plain sqlite3,
+habit.entrysql), so taking quick logs never loads SQLAlchemy into it: it stays as small as when idle.
 
 The client side uses only the standard library (`socket`, `json`) and never imports the store.
 `try_send` returns None quickly when the service is not up; the caller then writes directly.
@@ -175,7 +176,7 @@ def quick_write(app: AppContext, name: str, *args: Any, **kwargs: Any) -> Any:
         return reply
     from habit import logs
 
-    return getattr(logs, name)(app.store(), *args, **kwargs)
+    return getattr(logs, name)(app.quick_store(), *args, **kwargs)
 
 
 def _run_logs(name: str) -> Handler:
@@ -225,17 +226,19 @@ def handle(store: Any, request: dict, handlers: Mapping[str, Handler]) -> dict:
 class FastPathServer:
     """Listens on the data home's socket in a daemon thread; one request per connection.
 
-    The thread blocks in accept() (no polling, so an idle service never wakes for it). It opens its
-    own store on first use, because a SQLite connection belongs to the thread that made it.
+    The thread blocks in accept() (no polling, so an idle service never wakes for it). Each request
+    opens the light store (habit.entrysql: plain sqlite3, ~1 ms) and closes it after, so the service
+    never imports SQLAlchemy for a quick log and holds no data file open while idle. A file the
+    light store will not take (another schema, a block to recover) is left to the command itself.
+    Only an SQLite error in the middle of a write brings in the full store, for its retries and
+    its one-line messages.
     """
 
     def __init__(self, paths: HomePaths, handlers: Mapping[str, Handler],
-                 store_factory: Callable[[], Any] | None = None,
                  on_error: Callable[[str], None] | None = None) -> None:
         self.paths = paths
         self.handlers = dict(handlers)
-        self._store_factory = store_factory or (lambda: _open_store(paths))
-        self._store: Any = None
+        self._full: Any = None
         self._on_error = on_error or (lambda _message: None)
         self._sock: socket.socket | None = None
         self._thread: Any = None
@@ -276,10 +279,15 @@ class FastPathServer:
                 with conn:
                     self.serve_one(conn)
         finally:
-            if self._store is not None:
+            if self._full is not None:
                 with contextlib.suppress(Exception):
-                    self._store.close()
-                self._store = None
+                    self._full.close()
+                self._full = None
+
+    def _full_store(self) -> Any:
+        if self._full is None:
+            self._full = _open_store(self.paths)
+        return self._full
 
     def serve_one(self, conn: socket.socket) -> None:
         conn.settimeout(2.0)  # a client that never finishes its line cannot hold the service
@@ -287,9 +295,16 @@ class FastPathServer:
             if not _same_user(conn):
                 return
             request = _read_message(conn)
-            if self._store is None:
-                self._store = self._store_factory()
-            reply = handle(self._store, request, self.handlers)
+            from habit.entrysql import open_light
+
+            store = open_light(self.paths, fallback=self._full_store)
+            if store is None:  # no file yet, another schema, a block to recover: the command's job
+                conn.sendall(_encode({"v": PROTOCOL, "ok": False, "error": "not ready here"}))
+                return
+            try:
+                reply = handle(store, request, self.handlers)
+            finally:
+                store.close()
             conn.sendall(_encode(reply))
         except (OSError, ValueError) as err:
             self._on_error(f"A quick log over the socket could not be read ({err}); "

@@ -361,8 +361,9 @@ class ReminderService:
                 scheduler = self.build_scheduler(blocking=True)
                 # The catch-up runs as the first job, so Ctrl-C and SIGTERM are answered meanwhile.
                 scheduler.add_job(self._guarded(self.dispatch), id=_CATCH_UP_JOB)
-                # `habit log/proud/pause` hand their rows to this process over a private socket, so
-                # they need not import SQLModel (~0.4 s); habit.logs writes them here as it would.
+                # `habit log/proud/pause` hand their rows to this process over a private socket;
+                # habit.logs writes them here through the light store (plain sqlite3, never
+                # SQLModel), exactly as the command would, so the service stays small.
                 quick = serve_quick_writes(self.paths, self.log)
                 scheduler.start()
             except (KeyboardInterrupt, _Stop):

@@ -21,31 +21,19 @@ from sqlalchemy import event, func
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine, select
 
+from habit import entrysql
+from habit.entrysql import EntryRecord
 from habit.errors import NotFound, StoreError
 from habit.models import SCHEMA_VERSION, Block, Entry, Reminder
 from habit.paths import HomePaths, ensure_home
 
 ENTRY_KINDS = ("win", "proud", "pause", "peer", "reflection", "step", "experiment", "note")
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = entrysql.BUSY_TIMEOUT_MS
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 T = TypeVar("T")
 
 
 # ---------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class EntryRecord:
-    id: int
-    uid: str
-    kind: str
-    text: str
-    at: datetime
-    created_at: datetime
-    commitment_id: str | None = None
-    block_id: int | None = None
-    peer: str | None = None
-    reply: str | None = None
 
 
 @dataclass(frozen=True)
@@ -197,10 +185,8 @@ def make_engine(db: Path):
     def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every test
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _on_begin)
         cursor = dbapi_conn.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        for pragma in entrysql.PRAGMAS:  # busy_timeout, WAL, synchronous=FULL, foreign_keys
+            cursor.execute(pragma)
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -382,15 +368,16 @@ class Store:
     ) -> EntryRecord:
         if kind not in ENTRY_KINDS:
             raise ValueError(f"unknown entry kind {kind!r}")
-        row = Entry(
-            uid=uid or new_uid(), kind=kind, text=text, at=at, created_at=created_at,
-            commitment_id=commitment_id, block_id=block_id, peer=peer, reply=reply,
+        record = entrysql.new_entry(
+            kind, text, at, created_at=created_at, commitment_id=commitment_id,
+            block_id=block_id, peer=peer, reply=reply, uid=uid or new_uid(),
         )
 
         def action(session: Session) -> EntryRecord:
-            session.add(row)
-            session.flush()
-            return _entry(row)
+            # The same statement the light path runs (habit.entrysql): one writer of entry rows.
+            result = session.connection().exec_driver_sql(
+                entrysql.INSERT_ENTRY, entrysql.entry_values(record))
+            return entrysql.with_id(record, result.lastrowid)
 
         return self._write(action)
 
@@ -412,10 +399,9 @@ class Store:
         return self._read(lambda s: [_entry(row) for row in s.exec(query)])
 
     def count_entries(self, kind: str, since: datetime, until: datetime) -> int:
-        query = select(func.count()).select_from(Entry).where(
-            Entry.kind == kind, Entry.at >= since, Entry.at < until
-        )
-        return self._read(lambda s: int(s.exec(query).one()))
+        values = entrysql.count_values(kind, since, until)
+        return self._read(lambda s: int(
+            s.connection().exec_driver_sql(entrysql.COUNT_ENTRIES, values).scalar() or 0))
 
     def get_entry(self, entry_id: int) -> EntryRecord:
         def action(session: Session) -> EntryRecord:

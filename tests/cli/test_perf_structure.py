@@ -79,6 +79,7 @@ def test_a_quick_log_with_the_service_up_loads_nothing_heavy(home, args):
     from habit.store import open_store
 
     ensure_home(home)
+    open_store(home).close()  # the service writes only into a ready data file
     service = serve_quick_writes(home, log=lambda _line: None)
     try:
         out, loaded = _run_cli(args, {})
@@ -89,13 +90,40 @@ def test_a_quick_log_with_the_service_up_loads_nothing_heavy(home, args):
     assert [e.kind for e in open_store(home).entries()] == [{"log": "win"}.get(args[0], args[0])]
 
 
+@pytest.mark.parametrize("args", [["log", "ran check X"], ["proud", "asked for help"], ["pause"]])
+def test_a_quick_log_without_the_service_loads_nothing_heavy(home, args):
+    """No service: the command writes through the light store (plain sqlite3) into a ready file."""
+    from habit.paths import ensure_home
+    from habit.store import open_store
+
+    ensure_home(home)
+    open_store(home).close()
+    out, loaded = _run_cli(args, {})
+    assert "Saved" in out
+    assert not loaded & HEAVY, sorted(loaded & HEAVY)
+    assert not home.socket.exists()
+    assert [e.kind for e in open_store(home).entries()] == [{"log": "win"}.get(args[0], args[0])]
+
+
+def test_the_first_quick_log_creates_the_file_through_the_full_store(home):
+    out, loaded = _run_cli(["log", "the first line"], {})
+    assert "Saved your win" in out
+    assert "sqlmodel" in loaded  # creating and migrating is the full store's job
+    from habit.store import open_store
+
+    assert [e.text for e in open_store(home).entries()] == ["the first line"]
+
+
 @pytest.mark.e2e
 def test_habit_remind_takes_quick_logs_and_removes_its_socket_on_stop(home):
     import signal
     import time
 
+    from habit.paths import ensure_home
     from habit.store import open_store
 
+    ensure_home(home)
+    open_store(home).close()
     service = subprocess.Popen([sys.executable, "-c", PROBE, "remind"], env={**os.environ,
                                "PROBE_FD": "2"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -106,10 +134,18 @@ def test_habit_remind_takes_quick_logs_and_removes_its_socket_on_stop(home):
         out, loaded = _run_cli(["log", "through the service"], {})
         assert "Saved your win" in out
         assert "sqlmodel" not in loaded
+        for args in (["proud", "asked for help"], ["pause"]):
+            assert "Saved" in _run_cli(args, {})[0]
     finally:
         service.send_signal(signal.SIGTERM)
-        service.wait(20)
-    assert [e.text for e in open_store(home).entries()] == ["through the service"]
+        _out, err = service.communicate(timeout=20)
+    # The service itself, after taking quick logs, never loaded the database layer (PROBE wrote
+    # its modules to stderr as it stopped): it stays as small as when idle.
+    served = {name.split(".")[0] for name in json.loads(err.decode().strip().splitlines()[-1])}
+    assert "apscheduler" in served and "habit" in served
+    assert not served & {"sqlalchemy", "sqlmodel", "pydantic", "pydantic_core"}
+    assert [e.text for e in open_store(home).entries()] == ["through the service", "asked for help",
+                                                            ""]
     assert not home.socket.exists()
 
 
@@ -117,9 +153,14 @@ def test_habit_remind_takes_quick_logs_and_removes_its_socket_on_stop(home):
 
 
 def _statements_during(action) -> list[tuple[str, tuple]]:
-    """Every SELECT any engine runs during `action`, opening the store included."""
+    """Every SELECT any engine, or the light store's plain sqlite3 (values inlined by SQLite's
+    trace), runs during `action`, opening the store included."""
+    from types import SimpleNamespace
+
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
+
+    from habit import entrysql
 
     seen: list[tuple[str, tuple]] = []
 
@@ -127,11 +168,19 @@ def _statements_during(action) -> list[tuple[str, tuple]]:
         if statement.lstrip().upper().startswith("SELECT"):
             seen.append((statement, tuple(parameters or ())))
 
+    def traced(*args, **kwargs):
+        conn = sqlite3.connect(*args, **kwargs)
+        conn.set_trace_callback(lambda sql: capture(None, None, sql, (), None, False))
+        return conn
+
+    light = entrysql.sqlite3
+    entrysql.sqlite3 = SimpleNamespace(connect=traced, Error=sqlite3.Error)
     event.listen(Engine, "before_cursor_execute", capture)
     try:
         action()
     finally:
         event.remove(Engine, "before_cursor_execute", capture)
+        entrysql.sqlite3 = light
     return seen
 
 
@@ -142,7 +191,8 @@ def _plan(db, statement: str, parameters: tuple) -> str:
 
 
 INDEXES = {"entry": "ix_entry", "block": "ix_block_", "reminder": "ix_reminder_"}
-ORPHAN_LOOKUP = "WHERE block.status = ?"  # store opening: running blocks left by a killed process
+# Store opening (full or light): running blocks left by a killed process.
+ORPHAN_LOOKUP = "WHERE block.status = "
 
 
 def _history(home, clock) -> None:

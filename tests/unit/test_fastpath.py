@@ -34,9 +34,15 @@ def _crash(store, args):
 HANDLERS = {"add": _add, "refuse": _refuse, "crash": _crash}
 
 
+def _ready(home):
+    """The service writes only into a data file that is ready (created by a command before)."""
+    ensure_home(home)
+    open_store(home).close()
+
+
 @pytest.fixture
 def server(home):
-    ensure_home(home)
+    _ready(home)
     started = FastPathServer(home, HANDLERS).start()
     assert started is not None
     yield started
@@ -118,7 +124,7 @@ def test_a_second_service_does_not_take_over(home, server):
 
 
 def test_a_stale_socket_is_replaced_when_the_service_starts(home):
-    ensure_home(home)
+    _ready(home)
     dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     dead.bind(os.fspath(home.socket))
     dead.close()
@@ -152,7 +158,7 @@ def test_records_survive_the_wire():
 
 @pytest.fixture
 def service(home):
-    ensure_home(home)
+    _ready(home)
     started = fastpath.serve_quick_writes(home, log=lambda _line: None)
     yield started
     started.stop()

@@ -202,6 +202,19 @@ def test_a_full_database_page_limit_says_so(habit, some_data, monkeypatch):
         return engine
 
     monkeypatch.setattr(store_module, "make_engine", capped)
+
+    from types import SimpleNamespace
+
+    from habit import entrysql
+
+    def capped_light(*args, **kwargs):  # the light store (plain sqlite3) is capped alike
+        conn = sqlite3.connect(*args, **kwargs)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count={pages}")
+        return conn
+
+    monkeypatch.setattr(entrysql, "sqlite3", SimpleNamespace(connect=capped_light,
+                                                             Error=sqlite3.Error))
     for n in range(40):  # the file has a little free room inside its last pages: fill that
         result = habit("log", f"{n} " + "z" * 1900, ok=False)
         if result.exit_code != 0:

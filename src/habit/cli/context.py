@@ -12,6 +12,7 @@ from habit.paths import HomePaths, resolve_home
 if TYPE_CHECKING:
     from habit.catalog import Catalog
     from habit.config import Config
+    from habit.entrysql import LightStore
     from habit.store import Store
 
 
@@ -23,6 +24,7 @@ class AppContext:
     debug: bool = False
     notices: list[str] = field(default_factory=list)
     _store: Store | None = None
+    _light: LightStore | None = None
 
     @classmethod
     def from_environment(cls, *, debug: bool = False) -> AppContext:
@@ -46,6 +48,17 @@ class AppContext:
                 )
         return self._store
 
+    def quick_store(self) -> Store | LightStore:
+        """For log/proud/pause: plain sqlite3 on a ready file (no SQLAlchemy import, ~0.4 s);
+        the full store when the file needs creating, migrating or a block recovered, or fails."""
+        if self._store is not None:
+            return self._store
+        if self._light is None:
+            from habit.entrysql import open_light
+
+            self._light = open_light(self.paths, fallback=self.store)
+        return self._light if self._light is not None else self.store()
+
     def config(self) -> Config:
         from habit.config import load_config
 
@@ -57,6 +70,9 @@ class AppContext:
         return load_catalog(self.paths)
 
     def close(self) -> None:
+        if self._light is not None:
+            self._light.close()
+            self._light = None
         if self._store is not None:
             self._store.close()
             self._store = None
