@@ -228,3 +228,18 @@ def test_a_data_home_too_deep_for_a_socket_means_direct_writes(tmp_path, clock):
     app = AppContext(paths=deep, clock=clock, tz=UTC)
     assert quick_write(app, "log_win", "still saved", now=clock.now()).text == "still saved"
     assert [e.text for e in app.store().entries()] == ["still saved"]
+
+
+def test_a_file_needing_the_full_store_is_left_to_the_command(ctx, clock, home, service):
+    """A block left running by a killed process: the service does not write (it would not close
+    the block), the command does, through the full store, which closes it and says so."""
+    from datetime import timedelta
+
+    held = open_store(home)
+    block = held.start_block(started_at=clock.now() - timedelta(minutes=5), planned_minutes=25)
+    entry = quick_write(ctx, "log_win", "still here", now=clock.now())
+    assert ctx._store is not None  # the command opened the full store itself
+    assert any("still counts" in notice for notice in ctx.notices)
+    assert held.get_block(block.id).status == "interrupted"
+    assert [e.text for e in held.entries()] == ["still here"] == [entry.text]
+    held.close()
