@@ -208,7 +208,7 @@ class _Checker:
         self.problems: list[str] = []
 
     def problem(self, where: str, field_name: str, message: str) -> None:
-        self.problems.append(f"{self.name}: {where}: {field_name}: {message}")
+        self.problems.append(f"{self.name}: {_shown(where)}: {_shown(field_name)}: {_shown(message)}")
 
     # -- plan
     def plan(self, data: dict[str, Any], path: Path) -> Plan | None:
@@ -408,6 +408,13 @@ class _Checker:
             self.problem(where, "schedule.between", f"{value} is not a window like 09:00-17:00")
             return None
         return start, end
+
+
+def _shown(text: str) -> str:
+    """Keep each problem on one line: escape newlines and other control characters."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def parse_hhmm(value: Any) -> time | None:

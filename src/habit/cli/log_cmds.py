@@ -118,7 +118,7 @@ def log(
 ) -> None:
     """Add a line to the wins log, saved at once.
 
-    Example: habit log "ran sanity test X; it failed, now I know where"
+    Example: habit log "ran sanity test X; now I know where to look"
     """
     from habit.fastpath import quick_write
     from habit.logs import commitment_for
