@@ -10,15 +10,14 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from e2e_support import HABIT, wait_for
 
 pytestmark = pytest.mark.e2e
 
-HABIT = [sys.executable, "-c", "from habit.cli.app import main; main()"]
 
 
 def env_for(home: Path) -> dict[str, str]:
@@ -50,14 +49,6 @@ def start(home: Path) -> subprocess.Popen:
     )
 
 
-def wait_for(predicate, timeout=60.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def running_with_heartbeat(home: Path):

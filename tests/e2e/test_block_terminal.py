@@ -6,12 +6,8 @@ its own tmux server (-L) so it never touches anyone's sessions.
 
 from __future__ import annotations
 
-import os
-import shlex
 import shutil
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,42 +19,6 @@ pytestmark = [
                        reason="tmux is not installed (scripts/test-deps.sh installs it)"),
 ]
 
-HABIT = [sys.executable, "-c", "from habit.cli.app import main; main()"]
-
-
-class Tmux:
-    def __init__(self, home: Path, args: list[str], *, seconds_per_minute: float) -> None:
-        self.server = f"habit-test-{os.getpid()}-{time.monotonic_ns()}"
-        env = {"HABIT_HOME": str(home), "HABIT_TZ": "Europe/Berlin", "TZ": "Europe/Berlin",
-               "HABIT_SECONDS_PER_MINUTE": str(seconds_per_minute)}
-        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        command = (f"env -u DBUS_SESSION_BUS_ADDRESS -u DISPLAY -u WAYLAND_DISPLAY {exports} "
-                   f"{shlex.join([*HABIT, *args])}; echo EXIT=$?; sleep 60")
-        self.run("new-session", "-d", "-s", "t", "-x", "100", "-y", "40", command)
-
-    def run(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.server, *args], capture_output=True, text=True,
-                              timeout=10).stdout
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "t")
-
-    def expect(self, text: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            shown = self.screen()
-            if text in shown:
-                return shown
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never showed; the screen:\n{self.screen()}")
-
-    def keys(self, *keys: str) -> None:
-        self.run("send-keys", "-t", "t", *keys)
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.server, "kill-server"], capture_output=True, timeout=10)
-
-
 def rows(home: Path, sql: str) -> list[tuple]:
     conn = sqlite3.connect(f"file:{home / 'habit.db'}?mode=ro", uri=True, timeout=10)
     try:
@@ -68,16 +28,16 @@ def rows(home: Path, sql: str) -> list[tuple]:
 
 
 @pytest.fixture
-def tmux_factory():
-    made: list[Tmux] = []
+def tmux_factory(tmux_terminal):
+    """start-block in a terminal with shortened minutes and no desktop (so the fallback shows)."""
 
-    def make(*args, **kw) -> Tmux:
-        made.append(Tmux(*args, **kw))
-        return made[-1]
+    def make(home: Path, args: list[str], *, seconds_per_minute: float):
+        env = {"HABIT_TZ": "Europe/Berlin", "TZ": "Europe/Berlin",
+               "HABIT_SECONDS_PER_MINUTE": str(seconds_per_minute)}
+        return tmux_terminal(home, args, env=env,
+                             unset=("DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY"))
 
-    yield make
-    for term in made:
-        term.close()
+    return make
 
 
 def test_ritual_block_and_one_keystroke_wins_line(tmp_path, tmux_factory):

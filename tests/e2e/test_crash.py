@@ -20,6 +20,7 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
+from e2e_support import HABIT
 
 pytestmark = pytest.mark.e2e
 
@@ -157,7 +158,6 @@ def _reopen(home: Path, where: str) -> None:
 
 # ---------------------------------------------------------------- the real commands
 
-HABIT = [sys.executable, "-c", "from habit.cli.app import main; main()"]
 
 
 def _spawn(args: list[str], home: Path, **kwargs) -> subprocess.Popen:

@@ -6,15 +6,14 @@ import os
 import pty
 import select
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from e2e_support import HABIT
 
 pytestmark = pytest.mark.e2e
 
-HABIT = [sys.executable, "-c", "from habit.cli.app import main; main()"]
 
 
 def env_for(home: Path) -> dict[str, str]:

@@ -13,11 +13,11 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from e2e_support import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -53,14 +53,6 @@ def _missing() -> list[str]:
     return [tool for tool in TOOLS if shutil.which(tool) is None]
 
 
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture
@@ -97,13 +89,13 @@ def desktop(tmp_path):
                 env=env, capture_output=True, text=True)
             return "boolean true" in probe.stdout
 
-        _wait_for(dunst_owns_the_name, 10, "dunst to own org.freedesktop.Notifications")
+        wait_for(dunst_owns_the_name, 10, "dunst to own org.freedesktop.Notifications")
         log = tmp_path / "monitor.log"
         with log.open("w") as out:
             procs.append(subprocess.Popen(
                 ["dbus-monitor", "--session", "interface='org.freedesktop.Notifications'"],
                 env=env, stdout=out, stderr=subprocess.DEVNULL))
-        _wait_for(lambda: log.stat().st_size > 0, 5, "dbus-monitor to attach")
+        wait_for(lambda: log.stat().st_size > 0, 5, "dbus-monitor to attach")
         yield env, log
     finally:
         for proc in reversed(procs):
@@ -132,11 +124,11 @@ def test_habit_remind_delivers_a_due_reminder_to_the_daemon(desktop, tmp_path):
         service = subprocess.Popen([str(HABIT), "remind"], env=env, stdin=subprocess.DEVNULL,
                                    stdout=out, stderr=subprocess.STDOUT)
         try:
-            _wait_for(lambda: "sent (" in out_path.read_text(), 20, "the reminder to go out")
-            _wait_for(lambda: "A kind sentence, end to end" in log.read_text(), 5,
+            wait_for(lambda: "sent (" in out_path.read_text(), 20, "the reminder to go out")
+            wait_for(lambda: "A kind sentence, end to end" in log.read_text(), 5,
                       "the daemon to see the Notify call")
             service.send_signal(signal.SIGHUP)  # reload on request, and nothing sent twice
-            _wait_for(lambda: "Reloaded the plans and config" in out_path.read_text(), 10,
+            wait_for(lambda: "Reloaded the plans and config" in out_path.read_text(), 10,
                       "the reload after SIGHUP")
         finally:
             service.send_signal(signal.SIGTERM)
@@ -161,4 +153,4 @@ def test_habit_remind_delivers_a_due_reminder_to_the_daemon(desktop, tmp_path):
 
     test = subprocess.run([str(HABIT), "remind", "--test"], env=env, capture_output=True, text=True)
     assert test.stdout.startswith("Sent a desktop notification through notify-send."), test.stdout
-    _wait_for(lambda: "A test reminder" in log.read_text(), 5, "the test notification")
+    wait_for(lambda: "A test reminder" in log.read_text(), 5, "the test notification")
