@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -26,7 +27,10 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.delenv("HABIT_DEBUG", raising=False)
-    return home
+    time.tzset()  # the process's own zone follows TZ, so no test can read the system's by chance
+    yield home
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture

@@ -116,6 +116,10 @@ def test_habit_remind_delivers_a_due_reminder_to_the_daemon(desktop, tmp_path):
     due = datetime.now(UTC) - timedelta(minutes=1)  # came due a minute ago: within its grace
     plan.write_text(PLAN.format(at=due.strftime("%H:%M")))
     env = {**env, "HABIT_HOME": str(home), "HABIT_TZ": "UTC", "TZ": "UTC", "NO_COLOR": "1"}
+    # Only this test's plan is active: another plan's reminder in its grace window (a daily
+    # 21:00, say) would be sent too, and what is counted below would depend on the hour.
+    home.mkdir(mode=0o700)
+    (home / "config.toml").write_text('[plans]\nactive = []\n')
     subprocess.run([str(HABIT), "plan", "add", str(plan)], env=env, check=True, capture_output=True)
 
     out_path = tmp_path / "remind.out"
