@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from habit.config import DEFAULT_PLANS, Config, load_config, save_config, with_active
-from habit.errors import NotFound, PlanProblems
+from habit.config import Config, load_config, save_config, with_active
+from habit.errors import NotFound, PlanClash, PlanProblems
 from habit.paths import HomePaths, ensure_home
 from habit.plans import Commitment, Plan, builtin_plans_dir, check_unique, load_plan, plan_files
 
@@ -67,32 +66,85 @@ def load_catalog(paths: HomePaths, config: Config | None = None) -> Catalog:
     return catalog
 
 
-def initialise(paths: HomePaths, extra_plans: list[Path]) -> tuple[Config, list[str]]:
-    """Create the home and config (idempotent); activate the default plans and any given files."""
+def initialise(paths: HomePaths, extra_plans: list[str], *,
+               replace_ids: list[str] | None = None) -> tuple[Config, list[str]]:
+    """Create the home and config (idempotent) and activate the plans given, files or example names.
+
+    A fresh home activates nothing: the examples stay examples until chosen.
+    """
     ensure_home(paths)
     config = load_config(paths)
-    active = list(config.active_plans) or list(DEFAULT_PLANS)
-    added = [add_plan_file(paths, path).id for path in extra_plans]
-    config = with_active(config, active + added)
     save_config(paths, config)
-    load_catalog(paths, config)  # fail now, not later, if the active set conflicts
-    return config, added
+    added = [activate_plan(paths, ref, replace_ids=replace_ids).id for ref in extra_plans]
+    return load_config(paths), added
 
 
-def add_plan_file(paths: HomePaths, path: Path) -> Plan:
-    """Check a plan file, copy it into the data home and make it active."""
-    plan = load_plan(path)
+def resolve_plan_ref(paths: HomePaths, ref: str | Path) -> Path:
+    """A plan file, or the name of an example shipped with habit (or of a plan in the data folder)."""
+    path = Path(ref)
+    if path.exists() or path.suffix == ".toml" or "/" in str(ref):
+        return path
+    for folder in (paths.plans_dir, builtin_plans_dir()):
+        candidate = folder / f"{ref}.toml"
+        if candidate.is_file():
+            return candidate
+    for folder in (paths.plans_dir, builtin_plans_dir()):
+        for candidate in plan_files(folder):
+            try:
+                if load_plan(candidate).id == str(ref):
+                    return candidate
+            except PlanProblems:
+                continue
+    names = ", ".join(p.stem for p in plan_files(builtin_plans_dir()))
+    raise NotFound(f"no plan file or example called '{ref}'; the examples are: {names}.")
+
+
+def activate_plan(paths: HomePaths, ref: str | Path, *,
+                  replace_ids: list[str] | None = None) -> Plan:
+    """Check a plan (file or example name), copy a file into the data home and make it active.
+
+    Everything is checked first: on a clash of commitment ids with an active plan nothing is copied
+    and the config is not touched. `replace_ids` names active plans to make inactive in its place.
+    """
+    source = resolve_plan_ref(paths, ref)
+    plan = load_plan(source)
+    config = load_config(paths)
+    replaced = list(replace_ids or [])
+    for pid in replaced:
+        if pid not in config.active_plans:
+            raise NotFound(f"plan '{pid}' is not active, so there is nothing to replace; "
+                           "`habit plan list` shows the active plans.")
+    current = load_catalog(paths, config)
+    others = [p for p in current.active if p.id != plan.id and p.id not in replaced]
+    _refuse_clash(plan, others)
+    shipped = source.resolve().parent == builtin_plans_dir().resolve()
+    if not shipped:
+        _copy_into_home(paths, source, plan)
+    active = [p for p in config.active_plans if p not in replaced]
+    save_config(paths, with_active(config, [*active, plan.id]))
+    return load_catalog(paths).plan(plan.id)
+
+
+def _refuse_clash(plan: Plan, others: list[Plan]) -> None:
+    owner = {item.id: other for other in others for item in other.commitments}
+    for item in plan.commitments:
+        if item.id in owner:
+            other = owner[item.id].id
+            raise PlanClash(
+                f"plan {plan.id} and the active plan {other} both have a commitment '{item.id}'; "
+                f"nothing was changed. Use --replace {other} to swap them, or rename the id in "
+                f"{plan.id}."
+            )
+
+
+def _copy_into_home(paths: HomePaths, source: Path, plan: Plan) -> None:
+    from habit.paths import write_private
+
     ensure_home(paths)
     paths.plans_dir.mkdir(mode=0o700, exist_ok=True)
     target = paths.plans_dir / f"{plan.id}.toml"
-    if path.resolve() != target.resolve():
-        shutil.copyfile(path, target)
-        target.chmod(0o600)
-    config = load_config(paths)
-    new = with_active(config, [*config.active_plans, plan.id])
-    check_unique(load_catalog(paths, new).active)
-    save_config(paths, new)
-    return load_plan(target)
+    if source.resolve() != target.resolve():
+        write_private(target, source.read_text(encoding="utf-8"))
 
 
 def deactivate(paths: HomePaths, plan_id: str) -> None:

@@ -12,10 +12,6 @@ from typing import Any
 from habit.errors import HabitError
 from habit.paths import HomePaths, ensure_home, write_private
 
-# The commitments the product brief names: start ritual, 25-minute block with the wins log,
-# weekly peer check, jaw-clench pause cue, three proud things a week.
-DEFAULT_PLANS = ("start-ritual-and-peer-check", "jaw-clench-pause", "proud-things-and-kind-words")
-
 
 @dataclass(frozen=True)
 class PeerConfig:
@@ -46,8 +42,8 @@ def load_config(paths: HomePaths) -> Config:
     try:
         raw = paths.config.read_text(encoding="utf-8")
     except FileNotFoundError:
-        # Never initialised: behave as `habit init` would, without writing anything yet.
-        return Config(active_plans=DEFAULT_PLANS)
+        # Never initialised: nothing is active until the user picks or writes a plan.
+        return Config()
     except OSError as err:
         raise HabitError(f"cannot read {paths.config} ({err.strerror}).") from err
     try:

@@ -41,3 +41,9 @@ class NetworkError(HabitError):
     """Sharing outward did not go through; local data is unaffected."""
 
     exit_code = 6
+
+
+class PlanClash(HabitError):
+    """A plan cannot be activated beside the active ones: two commitments would share an id."""
+
+    exit_code = 3

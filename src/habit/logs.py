@@ -350,7 +350,7 @@ def pause_script(commitments: Sequence[Commitment]) -> Script:
     """
     cues = [c for c in commitments if c.kind == "pause_cue"]
     if not cues:
-        return Script(("Slow exhale.", "Soften the jaw."), None)
+        return Script(("Slow exhale.", "Let the tension go where you notice it.", "Name the thought."), None)
     main = next((c for c in cues if c.question), cues[0])
     lines = []
     for step in main.steps:

@@ -152,7 +152,7 @@ def block_lines(review: WeekReview) -> list[str]:
 
 
 def block_item_line(item: BlockItem) -> str:
-    """"Tue 09:10  12 of 25 min, interrupted  read the notebook" (user text not cleaned here)."""
+    """"Tue 09:10  12 of 25 min, interrupted  read chapter two" (user text not cleaned here)."""
     if item.status == "running":
         length = f"{item.planned_minutes} min planned, still running"
     elif item.minutes == item.planned_minutes:

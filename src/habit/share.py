@@ -128,15 +128,19 @@ class WeekFacts:
     wins: tuple[str, ...] = ()
 
 
+# The two lines shared when the peer check's plan gives no template of its own.
+BUILTIN_TEMPLATE = "Did: {blocks} blocks, {minutes} focused minutes; {wins}\nNeed: {need}"
+
+
 def peer_template(catalog: Catalog) -> str:
-    """The active peer-check commitment's template (the plan owns the words)."""
-    for item in catalog.of_kind("peer_check"):
-        if item.template:
-            return item.template
-    raise NotFound(
-        "no active plan has a peer check with a template; `habit plan list` shows the plans, "
-        "`habit plan add FILE` adds one."
-    )
+    """The active peer check's template (the plan owns the words), else the built-in two lines."""
+    checks = catalog.of_kind("peer_check")
+    if not checks:
+        raise NotFound(
+            "no active plan has a peer check; add one with `habit plan set peer-check --kind "
+            "peer_check --every weekly --days fri --at 16:00 --peer NAME`, or `habit plan add NAME`."
+        )
+    return next((item.template for item in checks if item.template), BUILTIN_TEMPLATE)
 
 
 def clean_need(raw: str | None) -> str:

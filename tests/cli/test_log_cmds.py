@@ -10,6 +10,13 @@ from datetime import UTC, datetime
 import pytest
 
 from habit.cli import log_cmds
+from plan_support import BRIEF_PLANS, activate
+
+
+@pytest.fixture(autouse=True)
+def _brief_plans(home):
+    """These tests use the examples the brief names; a fresh home activates none."""
+    activate(home, *BRIEF_PLANS)
 
 T0_UTC = datetime(2026, 11, 19, 13, 0, tzinfo=UTC)
 
@@ -181,7 +188,8 @@ def test_reflect_without_a_terminal_never_asks(habit, store):
 # ---------------------------------------------------------------- ground
 
 
-def test_ground_in_a_terminal_takes_about_a_minute_on_the_clock(habit, store, clock, tty):
+def test_ground_in_a_terminal_takes_about_a_minute_on_the_clock(habit, home, store, clock, tty):
+    activate(home, "grounding-and-one-tiny-step")
     out = habit("ground", input="open the project folder\n").stdout
     assert out.startswith("Notice your feet on the floor")
     assert out.count("in, slowly") == 3
@@ -322,9 +330,10 @@ def test_ground_stopped_with_ctrl_c_saves_nothing_and_says_so(habit, store, cloc
     assert store.entries() == []
 
 
-def test_ground_uses_the_shipped_grounding_plan_when_only_other_steps_are_active(habit, home, store):
-    home.root.mkdir(parents=True, exist_ok=True)
-    home.config.write_text('[plans]\nactive = ["ten-minute-blocks-with-nudges"]\n')
+def test_ground_uses_general_words_when_only_other_steps_are_active(habit, home, store):
+    activate(home, "ten-minute-blocks-with-nudges")
     out = habit("ground", "--step", "open the script").stdout
-    assert out.startswith("Notice your feet on the floor")
-    assert store.entries()[0].commitment_id == "grounding-step"
+    assert out.startswith("Notice your feet on the floor.")
+    assert "For example" not in out
+    [entry] = store.entries()
+    assert entry.commitment_id is not None and entry.commitment_id != "grounding-step"

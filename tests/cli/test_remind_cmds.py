@@ -12,6 +12,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from habit import autostart
+from plan_support import BRIEF_PLANS, activate
+
+
+@pytest.fixture
+def brief_plans(home):
+    """These tests use the examples the brief names; a fresh home activates none."""
+    activate(home, *BRIEF_PLANS)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -25,9 +32,9 @@ def set_now(ctx, *args):
     ctx.clock._now = datetime(*args, tzinfo=BERLIN).astimezone(UTC)
 
 
-def test_schedule_lists_the_next_reminder_of_each_commitment(habit):
+def test_schedule_lists_the_next_reminder_of_each_commitment(brief_plans, habit):
     out = habit("schedule").stdout.splitlines()
-    # Thu 2026-11-19 14:00 in Berlin, the default plans.
+    # Thu 2026-11-19 14:00 in Berlin, the brief's example plans.
     assert out[0].startswith("today 14:")  # the jaw-clench cue, jittered around 14:00
     assert "jaw-clench-pause" in out[0]
     assert out[1] == ("today 21:00      daily-reflection         daily at 21:00 "
@@ -38,7 +45,7 @@ def test_schedule_lists_the_next_reminder_of_each_commitment(habit):
                for line in out)
 
 
-def test_schedule_json(habit):
+def test_schedule_json(brief_plans, habit):
     data = json.loads(habit("schedule", "--json").stdout)
     assert data["now"] == "2026-11-19T14:00:00+01:00" and data["quiet_until"] is None
     peer = next(row for row in data["commitments"] if row["id"] == "peer-check")
@@ -77,7 +84,7 @@ def test_quiet_keeps_other_state(habit, home):
     assert tomllib.loads(home.state.read_text()) == {"other": "kept"}
 
 
-def test_remind_once_sends_what_is_due_through_the_terminal_fallback(habit, ctx, store):
+def test_remind_once_sends_what_is_due_through_the_terminal_fallback(brief_plans, habit, ctx, store):
     set_now(ctx, 2026, 11, 19, 21, 20)
     out = habit("remind", "--once").stdout
     assert out.splitlines() == [

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from habit.clock import FakeClock
-from habit.config import DEFAULT_PLANS, Config, PeerConfig, save_config
+from habit.config import Config, PeerConfig, save_config
+from plan_support import BRIEF_PLANS
 
 BERLIN = ZoneInfo("Europe/Berlin")
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -36,7 +37,7 @@ def log(store, kind: str, text: str, when: datetime, **extra):
 
 def fixture_week(home, store) -> None:
     """2026-W47 and the four weeks before it, as a user might have lived them."""
-    save_config(home, Config(active_plans=DEFAULT_PLANS, peer=PeerConfig(name="Sam", backup="Alex")))
+    save_config(home, Config(active_plans=BRIEF_PLANS, peer=PeerConfig(name="Sam", backup="Alex")))
     # The weeks before: W43 50 min, W44 nothing; W43 holds the October DST change, W45 18, W46 75.
     block(store, at(19, 9, month=10), 25)
     block(store, at(21, 9, month=10), 25)
@@ -124,7 +125,7 @@ def test_last_week_is_the_one_before(habit, lived_week):
 
 
 def test_backup_is_named_once_the_slot_has_passed(habit, ctx, home, store):
-    save_config(home, Config(active_plans=DEFAULT_PLANS,
+    save_config(home, Config(active_plans=BRIEF_PLANS,
                              peer=PeerConfig(name="Sam", backup="Alex", slot="wed 10:00")))
     log(store, "win", "one line", at(16, 9))
     ctx.clock = FakeClock(at(18, 9, 59))

@@ -9,6 +9,13 @@ import icalendar
 import pytest
 
 from habit.config import PeerConfig, ShareConfig, load_config
+from plan_support import BRIEF_PLANS, activate
+
+
+@pytest.fixture(autouse=True)
+def _brief_plans(home):
+    """These tests use the examples the brief names; a fresh home activates none."""
+    activate(home, *BRIEF_PLANS)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SECRET = "https://hooks.example.com/services/T000/B000/VERYSECRETTOKENwxyz"

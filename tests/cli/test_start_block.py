@@ -8,6 +8,13 @@ import pytest
 
 from habit.cli import block_cmds
 from habit.errors import NetworkError
+from plan_support import BRIEF_PLANS, activate
+
+
+@pytest.fixture(autouse=True)
+def _brief_plans(home):
+    """These tests use the examples the brief names; a fresh home activates none."""
+    activate(home, *BRIEF_PLANS)
 
 PHRASE = "This knot is here, and I'm going to do the work anyway."
 

@@ -15,6 +15,13 @@ from habit.catalog import Catalog, load_catalog
 from habit.config import Config, PeerConfig, load_config
 from habit.errors import NotFound
 from habit.plans import Commitment, Schedule, Source
+from plan_support import BRIEF_PLANS, activate
+
+
+@pytest.fixture(autouse=True)
+def _brief_plans(home):
+    """These tests use the examples the brief names; a fresh home activates none."""
+    activate(home, *BRIEF_PLANS)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 JAW_TIMES = [time(9), time(10, 30), time(12), time(13, 30), time(15), time(16, 30)]

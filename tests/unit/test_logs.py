@@ -332,7 +332,8 @@ def test_pause_script_uses_the_plans_words():
 
 
 def test_pause_script_without_a_plan_is_still_calm():
-    assert logs.pause_script([]).lines == ("Slow exhale.", "Soften the jaw.")
+    assert logs.pause_script([]).lines == (
+        "Slow exhale.", "Let the tension go where you notice it.", "Name the thought.")
 
 
 def test_reflection_phrase_from_the_plan():

@@ -14,6 +14,13 @@ from pathlib import Path
 import pytest
 
 from habit.config import load_config, save_config
+from plan_support import BRIEF_PLANS, activate
+
+
+@pytest.fixture
+def brief_plans(home):
+    """These tests use the examples the brief names; a fresh home activates none."""
+    activate(home, *BRIEF_PLANS)
 
 
 def _main_commands(out: Path) -> list[tuple[str, ...]]:
@@ -86,8 +93,8 @@ def _modes(folder: Path) -> dict[str, str]:
     return found
 
 
-def test_every_file_habit_writes_is_private_and_nothing_goes_out(habit, home, tmp_path, careless_umask,
-                                                                 no_network, clock):
+def test_every_file_habit_writes_is_private_and_nothing_goes_out(brief_plans, habit, home, tmp_path,
+                                                                 careless_umask, no_network, clock):
     out = tmp_path / "elsewhere"
     out.mkdir(mode=0o755)
     for command in _main_commands(out):
@@ -125,7 +132,7 @@ def test_a_data_folder_that_others_can_read_is_closed_on_first_write(habit, home
     assert oct(stat.S_IMODE(home.root.stat().st_mode)) == "0o700"
 
 
-def test_sharing_goes_out_only_to_a_configured_webhook(habit, home, no_network):
+def test_sharing_goes_out_only_to_a_configured_webhook(brief_plans, habit, home, no_network):
     habit("init")
     habit("log", "a small win")
     habit("share")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from habit.catalog import load_catalog
 from habit.clock import SystemClock
-from habit.config import DEFAULT_PLANS, Config, PeerConfig
+from habit.config import Config, PeerConfig
 from habit.errors import UsageProblem
 from habit.review import (
     WeekRecords,
@@ -28,6 +28,7 @@ from habit.review import (
 )
 from habit.store import BlockRecord, EntryRecord, ReminderRecord
 from habit.weeks import IsoWeek, week_of
+from plan_support import BRIEF_PLANS
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NO_PEER = PeerConfig()
@@ -60,7 +61,7 @@ def reminder(cid: str, when: datetime) -> ReminderRecord:
 
 @pytest.fixture
 def commitments(home):
-    return load_catalog(home, Config(active_plans=DEFAULT_PLANS)).commitments()
+    return load_catalog(home, Config(active_plans=BRIEF_PLANS)).commitments()
 
 
 def review(week: str, now: datetime, commitments, *, entries=(), blocks=(), reminders=(),

@@ -17,6 +17,13 @@ from habit.plans import Commitment, Schedule, Source
 from habit.reminders import set_quiet
 from habit.schedule import trigger_for
 from habit.service import AlreadyRunning, ReminderService, single_instance
+from plan_support import BRIEF_PLANS, activate
+
+
+@pytest.fixture(autouse=True)
+def _brief_plans(home):
+    """These tests use the examples the brief names; a fresh home activates none."""
+    activate(home, *BRIEF_PLANS)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SRC = Source("seeds/x.txt", 1, "quote")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from habit.catalog import load_catalog
+from habit.catalog import activate_plan, load_catalog
 from habit.config import Config, PeerConfig, ShareConfig, load_config, save_config
 from habit.errors import NotFound, UsageProblem
 from habit.share import (
@@ -17,6 +17,7 @@ from habit.share import (
     WeekFacts,
     check_webhook,
     clean_need,
+    compose_share,
     fill_template,
     parse_slot,
     peer_slot,
@@ -27,6 +28,13 @@ from habit.share import (
     share_week,
 )
 from habit.weeks import IsoWeek
+from plan_support import BRIEF_PLANS, activate
+
+
+@pytest.fixture(autouse=True)
+def _brief_plans(home):
+    """These tests use the examples the brief names; a fresh home activates none."""
+    activate(home, *BRIEF_PLANS)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 W47 = IsoWeek(2026, 47)
@@ -86,8 +94,19 @@ def test_the_template_comes_from_the_active_plan(home):
     catalog = load_catalog(home)
     assert peer_template(catalog) == TEMPLATE  # plans/start-ritual-and-peer-check.toml
     save_config(home, Config(active_plans=("jaw-clench-pause",)))
-    with pytest.raises(NotFound, match="no active plan has a peer check"):
+    with pytest.raises(NotFound, match="no active plan has a peer check; add one with `habit plan set"):
         peer_template(load_catalog(home))
+
+
+def test_a_peer_check_without_a_template_shares_the_builtin_two_lines(home, tmp_path):
+    own = tmp_path / "mine.toml"
+    own.write_text('[plan]\nid = "mine"\ntitle = "Mine"\nsession = "notes"\n\n[[commitment]]\n'
+                   'id = "call"\nkind = "peer_check"\ntitle = "Call"\n'
+                   '[commitment.source]\nfile = "notes"\nline = 1\nquote = "a call"\n')
+    save_config(home, Config())
+    activate_plan(home, own)
+    text = compose_share(load_catalog(home), WeekFacts(2, 40, ("drafted 2.1",)), None)
+    assert text == "Did: 2 blocks, 40 focused minutes; drafted 2.1\nNeed: permission to slow down"
 
 
 # ---------------------------------------------------------------- a known week, from the store

@@ -19,6 +19,13 @@ from habit.timer import (
     run_session,
     share_status,
 )
+from plan_support import BRIEF_PLANS, activate
+
+
+@pytest.fixture(autouse=True)
+def _brief_plans(home):
+    """These tests use the examples the brief names; a fresh home activates none."""
+    activate(home, *BRIEF_PLANS)
 
 
 class FakeView:
@@ -89,7 +96,7 @@ class FakeNotifier:
 
 @pytest.fixture
 def catalog(home):
-    return load_catalog(home)  # never initialised: the default plans are active
+    return load_catalog(home)  # the brief's examples, activated by the fixture
 
 
 def run(store, clock, home, plan, view, **kw):

@@ -44,7 +44,7 @@ def start_block(
 
     Ctrl-C stops at any moment; the block is saved as stopped and still counts.
 
-    Example: habit start-block --minutes 10 --goal "run sanity test X"
+    Example: habit start-block --minutes 10 --goal "outline section 2"
     """
     from habit.errors import PlanProblems, UsageProblem
     from habit.notify import DesktopNotifier

@@ -118,7 +118,7 @@ def log(
 ) -> None:
     """Add a line to the wins log, saved at once.
 
-    Example: habit log "ran sanity test X; now I know where to look"
+    Example: habit log "outlined section 2; the next step is clear"
     """
     from habit.fastpath import quick_write
     from habit.logs import commitment_for
@@ -171,7 +171,8 @@ def pause(
     at: str | None = typer.Option(None, "--at", help=AT_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    """The jaw-clench cue showed up: shows the pause script from your plan and records it.
+    """Your pause cue showed up (a tense jaw, raised shoulders): shows the pause script from your
+    plan, or a general one, and records it.
 
     Example: habit pause "before sending the design doc"
     """
@@ -262,8 +263,10 @@ def ground(
     """A grounding pause of about a minute: feet on the floor, three slow breaths, then say the
     one tiny step in words. Recorded when done. Outside a terminal it does not wait or ask.
 
-    Example: habit ground --step "open the project folder and run one unit test"
+    Example: habit ground --step "open the draft and write one sentence"
     """
+    from dataclasses import replace
+
     from habit.logs import commitment_for, grounding, log_step, pace
 
     app = _app(ctx)
@@ -271,7 +274,10 @@ def ground(
     commitments = _commitments(app)
     item = next((c for c in commitments if c.kind == "tiny_step" and c.phrase), None)
     # A tiny step with a phrase is a grounding one; "highlight one word" has no feet-and-breath step.
-    script = grounding(item or _shipped_grounding(app) or commitment_for(commitments, "step"))
+    script = grounding(item)
+    if item is None and (step_item := commitment_for(commitments, "step")) is not None:
+        # Another tiny step is active: the general grounding words, recorded against that step.
+        script = replace(script, commitment_id=step_item.id)
     interactive = _is_tty() and not as_json
     try:
         if not as_json:
@@ -292,17 +298,6 @@ def ground(
     typer.echo(_saved(entry, app, "the grounding pause"))
     if entry.text:
         typer.echo("Now just that one step.")
-
-
-def _shipped_grounding(app: AppContext):
-    """The grounding plan that ships with habit, used even when it is not active."""
-    from habit.errors import HabitError
-
-    try:
-        plan = app.catalog().plan("grounding-and-one-tiny-step")
-    except HabitError:
-        return None
-    return next((c for c in plan.commitments if c.kind == "tiny_step"), None)
 
 
 # ---------------------------------------------------------------- looking back
@@ -444,7 +439,7 @@ def edit(
 ) -> None:
     """Change the text of an entry; its time and kind stay as they were.
 
-    Example: habit edit 12 "ran sanity test X and read the stack trace"
+    Example: habit edit 12 "outlined section 2 and found the next source"
     """
     from habit.logs import edit_entry
 

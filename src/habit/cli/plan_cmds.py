@@ -16,19 +16,24 @@ plan_app = typer.Typer(
 
 def init(
     ctx: typer.Context,
-    plan: list[Path] = typer.Option(
-        [], "--plan", help="Also activate this plan file (repeatable).", dir_okay=False
+    plan: list[str] = typer.Option(
+        [], "--plan", metavar="FILE|NAME",
+        help="Activate this plan: a file, or an example's name like start-ritual-and-peer-check "
+        "(repeatable).",
+    ),
+    replace: list[str] = typer.Option(
+        [], "--replace", metavar="PLAN", help="Make this active plan inactive in its place."
     ),
 ) -> None:
-    """Create the data folder and config with the default plans. Safe to run again.
+    """Create the data folder and config. A fresh start activates no plan. Safe to run again.
 
-    Example: habit init --plan my-session.toml
+    Example: habit init --plan start-ritual-and-peer-check
     """
     from habit.catalog import initialise, load_catalog
 
     app_ctx: AppContext = ctx.obj
     existed = app_ctx.paths.config.exists()
-    config, added = initialise(app_ctx.paths, list(plan))
+    config, added = initialise(app_ctx.paths, list(plan), replace_ids=list(replace))
     app_ctx.store()  # create the data file now, 0600, so the first log is quick
     catalog = load_catalog(app_ctx.paths, config)
     verb = "Already set up" if existed else "Set up"
@@ -37,7 +42,11 @@ def init(
         typer.echo(f"  active: {item.id} ({len(item.commitments)} commitments)")
     for plan_id in added:
         typer.echo(f"  added: {plan_id}")
-    typer.echo("Next: habit start-block, or habit plan list to see every plan.")
+    if not catalog.active:
+        typer.echo("No plan is active yet. Write your own with habit plan set ID ..., or start "
+                   "from an example: habit plan list, then habit plan add NAME.")
+    else:
+        typer.echo("Next: habit schedule, or habit start-block.")
 
 
 @plan_app.command("list")
@@ -61,7 +70,7 @@ def list_plans(ctx: typer.Context) -> None:
             for item in plan.commitments:
                 when = item.schedule.describe() if item.schedule else "when you choose"
                 typer.echo(f"    {item.id:<24} {item.kind:<16} {when}")
-    typer.echo("Activate one with: habit init --plan FILE, or habit plan add FILE")
+    typer.echo("Activate one with: habit plan add NAME (or a FILE); write your own with habit plan set.")
 
 
 @plan_app.command("show")
@@ -105,16 +114,24 @@ def check(files: list[Path] = typer.Argument(..., metavar="FILE...")) -> None:
 
 
 @plan_app.command("add")
-def add(ctx: typer.Context, file: Path = typer.Argument(..., metavar="FILE")) -> None:
-    """Check a plan file, copy it into your data folder and make it active.
+def add(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., metavar="FILE|NAME"),
+    replace: list[str] = typer.Option(
+        [], "--replace", metavar="PLAN", help="Make this active plan inactive in its place."
+    ),
+) -> None:
+    """Activate a plan: a file (checked, then copied into your data folder) or an example's name.
 
-    Example: habit plan add draft.toml
+    If a commitment id is already used by an active plan, nothing changes: use --replace PLAN.
+    Example: habit plan add start-ritual-and-peer-check
     """
-    from habit.catalog import add_plan_file
+    from habit.catalog import activate_plan
 
     app_ctx: AppContext = ctx.obj
-    plan = add_plan_file(app_ctx.paths, file)
-    typer.echo(f"Activated {plan.id} ({len(plan.commitments)} commitments).")
+    plan = activate_plan(app_ctx.paths, ref, replace_ids=list(replace))
+    gone = f"; {', '.join(replace)} no longer active" if replace else ""
+    typer.echo(f"Activated {plan.id} ({len(plan.commitments)} commitments){gone}.")
 
 
 @plan_app.command("remove")
