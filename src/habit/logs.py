@@ -367,10 +367,16 @@ def pause_script(commitments: Sequence[Commitment]) -> Script:
     return Script(tuple(lines), main.id)
 
 
+# Said over the day's effort when no plan gives its own words (general, from the sessions).
+GENERAL_REFLECTION = "You're doing your best, and that's enough."
+
+
 def reflection_phrase(commitments: Sequence[Commitment]) -> tuple[str | None, str | None]:
     """(phrase, commitment id) of the active daily reflection."""
     item = commitment_for(commitments, "reflection")
-    return (item.phrase, item.id) if item else (None, None)
+    if item is None:
+        return GENERAL_REFLECTION, None
+    return item.phrase, item.id
 
 
 @dataclass(frozen=True)

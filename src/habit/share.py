@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from habit.catalog import Catalog
 from habit.config import Config, PeerConfig, ShareConfig, load_config, save_config
-from habit.errors import NotFound, UsageProblem
+from habit.errors import UsageProblem
 from habit.paths import HomePaths
 from habit.plans import WEEKDAYS, Commitment, parse_hhmm
 from habit.text import clean_text
@@ -135,11 +135,6 @@ BUILTIN_TEMPLATE = "Did: {blocks} blocks, {minutes} focused minutes; {wins}\nNee
 def peer_template(catalog: Catalog) -> str:
     """The active peer check's template (the plan owns the words), else the built-in two lines."""
     checks = catalog.of_kind("peer_check")
-    if not checks:
-        raise NotFound(
-            "no active plan has a peer check; add one with `habit plan set peer-check --kind "
-            "peer_check --every weekly --days fri --at 16:00 --peer NAME`, or `habit plan add NAME`."
-        )
     return next((item.template for item in checks if item.template), BUILTIN_TEMPLATE)
 
 

@@ -32,6 +32,9 @@ def tmux_factory(tmux_terminal):
     """start-block in a terminal with shortened minutes and no desktop (so the fallback shows)."""
 
     def make(home: Path, args: list[str], *, seconds_per_minute: float):
+        # These tests follow the example plan the brief names (its phrase, template and reward).
+        home.mkdir(parents=True, exist_ok=True)
+        (home / "config.toml").write_text('[plans]\nactive = ["start-ritual-and-peer-check"]\n')
         env = {"HABIT_TZ": "Europe/Berlin", "TZ": "Europe/Berlin",
                "HABIT_SECONDS_PER_MINUTE": str(seconds_per_minute)}
         return tmux_terminal(home, args, env=env,

@@ -340,7 +340,7 @@ def test_reflection_phrase_from_the_plan():
     phrase, commitment_id = logs.reflection_phrase(shipped_commitments())
     assert phrase == "You're doing your best, and that's enough."
     assert commitment_id == "daily-reflection"
-    assert logs.reflection_phrase([]) == (None, None)
+    assert logs.reflection_phrase([]) == ("You're doing your best, and that's enough.", None)
 
 
 def test_grounding_is_about_a_minute_paced_by_the_clock():

@@ -9,8 +9,9 @@ import pytest
 
 from habit.catalog import activate_plan, load_catalog
 from habit.config import Config, PeerConfig, ShareConfig, load_config, save_config
-from habit.errors import NotFound, UsageProblem
+from habit.errors import UsageProblem
 from habit.share import (
+    BUILTIN_TEMPLATE,
     DEFAULT_NEED,
     SlotProblem,
     WebhookProblem,
@@ -94,8 +95,7 @@ def test_the_template_comes_from_the_active_plan(home):
     catalog = load_catalog(home)
     assert peer_template(catalog) == TEMPLATE  # plans/start-ritual-and-peer-check.toml
     save_config(home, Config(active_plans=("jaw-clench-pause",)))
-    with pytest.raises(NotFound, match="no active plan has a peer check; add one with `habit plan set"):
-        peer_template(load_catalog(home))
+    assert peer_template(load_catalog(home)) == BUILTIN_TEMPLATE  # no peer check: the built-in lines
 
 
 def test_a_peer_check_without_a_template_shares_the_builtin_two_lines(home, tmp_path):
