@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from habit import distill_when as when
 from habit.errors import HabitError
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -215,7 +216,7 @@ ACTIONS = _words(
     "practise rehearse say tell put pick block book schedule check post log journal note call text "
     "message ask go walk sit breathe use give tack cook review read plan mute label share look "
     "highlight pause queue assign email meet follow stretch turn jot list record reach join sign "
-    "commit aim stick begin create update track reflect exercise meditate drink eat cut limit "
+    "commit aim stick begin create update track reflect exercise meditate drink eat cut limit stop "
     "leave close clean tidy finish submit fix prepare order bring carry wear stand name count exhale"
     " soften relax unclench inhale drop press"
 )
@@ -266,12 +267,7 @@ FILLER = set(_words(
     "actually then too well okay ok yeah yes sure will i i'll i’ll can commit bit"
 ))
 
-_NUM_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "twenty-five": 25, "twenty five": 25, "thirty": 30, "forty": 40, "forty-five": 45, "sixty": 60,
-}
-_NUM = r"(?:\d{1,3}|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + ")"
+_NUM = when.NUM
 _HY = r"[\s\-‑–]*"
 DURATION = re.compile(
     rf"\b(?P<a>{_NUM})(?:\s*(?:-|–|‑|to|or)\s*(?P<b>{_NUM}))?{_HY}min(?:ute)?s?\b"
@@ -279,6 +275,18 @@ DURATION = re.compile(
     re.IGNORECASE,
 )
 _DASH = r"[\s\-‑]"
+# A person named in notes or speech: a capitalised name that is not a day, month or pronoun.
+_NOT_NAMES = (
+    "I|The|A|An|My|Our|Your|This|That|It|We|You|He|She|They|Then|If|And|But|Dr|Mr|Mrs|Ms|Every|Each"
+    "|Mon|Monday|Mondays|Tue|Tues|Tuesday|Tuesdays|Wed|Wednesday|Wednesdays|Thu|Thur|Thurs|Thursday"
+    "|Thursdays|Fri|Friday|Fridays|Sat|Saturday|Saturdays|Sun|Sunday|Sundays|January|February|March"
+    "|April|May|June|July|August|September|October|November|December|Zoom|Teams|Slack|Google"
+)
+_FAMILY = ("mum|mom|mother|dad|father|sister|brother|gran|grandma|grandpa|grandad|nan|partner|wife"
+           "|husband|son|daughter|aunt|uncle|cousin|friend|flatmate|roommate|colleague|mentor|sponsor")
+# A person named in notes or speech: a capitalised name (not a day, month or pronoun), or a relative.
+_NAME_ONLY = rf"(?-i:(?!(?:{_NOT_NAMES})\b)[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+_PERSON = rf"(?:{_NAME_ONLY}|(?:(?:my|our) )?(?:{_FAMILY})\b)"
 # Kinds in priority order: the first pattern that matches a clause names its kind.
 KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("start_ritual", re.compile(
@@ -286,12 +294,20 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|\britual\b.{0,40}\bbefore\b|\bbefore\b.{0,50}\britual\b", re.I)),
     ("pause_cue", re.compile(
         rf"\bjaw\b|\bclench|\bexhale|\bpause\b|stay present|micro{_DASH}?ritual"
-        r"|\bslow breath\b|\bwhen (?:it|the \w+(?: \w+)?|my \w+|your \w+) (?:hits?|shows? up|kicks? in|rises?"
-        r"|tightens?|starts? to)\b", re.I)),
-    ("peer_check", re.compile(rf"\bpeers?\b|\bbuddy\b|accountability partner|check{_DASH}?in with", re.I)),
+        r"|\bslow breath\b|\bwhen(?:ever)? (?:it|the \w+(?: \w+)?|my \w+|your \w+|\w+) (?:hits?|shows? up"
+        r"|kicks? in|rises?|tightens?|tenses?|clenches|races?|spikes?|creeps? in|starts? to)\b"
+        r"|\bwhen(?:ever)? I (?:notice|catch myself|feel (?:the|my|that))\b"
+        r"|\bwhen(?:ever)? (?:the |my )?(?:panic|anxiety|stress|anger|worry|urge|craving|tension|overwhelm)",
+        re.I)),
+    ("peer_check", re.compile(
+        rf"\bpeers?\b|\bbuddy\b|accountability partner|check{_DASH}?in with|\bback{_DASH}?up\s*[:(-]"
+        rf"|(?<!after )\b(?:call|chat|catch{_DASH}?up|talk|meet|text|check{_DASH}?in)s? (?:with|to) {_PERSON}"
+        rf"|\b(?:call|ring|phone|text|message|facetime|video{_DASH}?call)s? {_NAME_ONLY}"
+        r"|\b(?:call|ring|phone|text)s? (?-i:[a-z]{2,12}) (?:every|each|on)\b", re.I)),
     ("proud_journal", re.compile(r"\bproud\b|\bjournal", re.I)),
     ("wins_log", re.compile(
-        rf"\bone{_DASH}line\b|\bwins?\b.{{0,20}}\blog\b|\blog (?:a|one|the|my) (?:win|line)", re.I)),
+        rf"\bone{_DASH}line\b|\bwins?\b.{{0,20}}\blog\b|\blog (?:a|one|the|my) (?:win|line)"
+        rf"|\b(?:write|note|list|jot|log)s? (?:down )?(?:{_NUM} |a |my |the )?(?:small )?wins?\b", re.I)),
     ("focus_block", re.compile(
         r"\btimer\b|\bblock\b|\bfocus|\bsit(?:ting)? with\b|\bpomodoro|\bsprint\b", re.I)),
     ("tiny_step", re.compile(
@@ -326,9 +342,7 @@ def durations(text: str) -> list[int]:
     return [n for n in found if n > 0]
 
 
-def _number(word: str) -> int:
-    word = word.lower()
-    return int(word) if word.isdigit() else _NUM_WORDS.get(word, 0)
+_number = when.number
 
 
 def kind_of(segment: str, *, timed: bool = False) -> str | None:
@@ -343,7 +357,7 @@ def kind_of(segment: str, *, timed: bool = False) -> str | None:
 
 
 _TIMED = re.compile(
-    rf"\b(?P<n>{_NUM}){_HY}minutes?\b(?! (?:later|ago|before|after|late|early))"
+    rf"\b(?P<n>{_NUM}){_HY}(?:minutes?|mins?)\b(?! (?:later|ago|before|after|late|early))"
     rf"|\b(?:for|spend\w*) (?:about |around )?(?P<h>an|{_NUM}) hours?\b", re.I)
 
 
@@ -442,11 +456,19 @@ def find_commitments(turns: list[Turn]) -> list[Finding]:
         turn_text = turn.text
         if proposal and REJECTION.search(turn_text):
             proposal = ""
+        carry: bool | None = None
+        last: Finding | None = None
         for sentence in sentences_of(turn, index):
             if REQUEST.match(sentence.text):
+                carry = None
                 continue  # "Can we ...?", "Could you ...": asking, not committing
             order += 1
-            found = _sentence_findings(sentence, turn_text, proposal)
+            found, active = _sentence_findings(sentence, turn_text, proposal, carry=carry,
+                                               last=last if carry is not None else None)
+            # A caption cut mid-sentence ("... at 8:30 on weekdays," / "then a 30-minute block")
+            # carries the commitment it was under onto the next line.
+            carry = active if not re.search(r"[.!?][\"”’)]*$", sentence.text) else None
+            last = found[-1] if found else last
             for item in found:
                 item.anchor = order
             findings.extend(found)
@@ -461,9 +483,10 @@ def _previous_other(turns: list[Turn], index: int) -> Turn | None:
     return None
 
 
-def _sentence_findings(sentence: Sentence, turn_text: str, proposal: str) -> list[Finding]:
+def _sentence_findings(sentence: Sentence, turn_text: str, proposal: str, *, carry: bool | None = None,
+                       last: Finding | None = None) -> tuple[list[Finding], bool | None]:
     found: list[Finding] = []
-    active: bool | None = None  # strength of the commitment this sentence is under, if any
+    active: bool | None = carry  # strength of the commitment this sentence is under, if any
     before = ""
     for segment in segments_of(sentence.text):
         if re.match(r"but\b", segment, re.I):
@@ -480,7 +503,8 @@ def _sentence_findings(sentence: Sentence, turn_text: str, proposal: str) -> lis
             if IN_SESSION.search(rest) or segment.rstrip("\"”’) ").endswith("?"):
                 active = None
                 continue
-            kind = kind_of(said, timed=True)
+            kind = kind_of(said, timed=True) or _cue_before(segment[:match.start()]) or _scheduled_step(
+                said, strong)
             if _content_free(rest):  # "I'll do it", "I can commit to trying"
                 resolved = _resolve(sentence, turn_text, proposal)
                 if resolved is None and kind is not None:
@@ -497,9 +521,11 @@ def _sentence_findings(sentence: Sentence, turn_text: str, proposal: str) -> lis
             kind = kind_of(segment, timed=True)
             action = segment
         if kind is None:
-            if found and active is not None:
-                found[-1].steps.append(_as_step(segment))
-                found[-1].detail += " " + segment
+            target = found[-1] if found else last
+            if target is not None and active is not None:
+                if found or not _SCHEDULE_WORDS.search(segment):
+                    target.steps.append(_as_step(segment))
+                target.detail += " " + segment
             continue
         quoted = segment[match.start():] if hit is not None else segment
         answered = proposal if proposal and kind in {k for _, k in kinds_in(proposal)} else ""
@@ -508,7 +534,28 @@ def _sentence_findings(sentence: Sentence, turn_text: str, proposal: str) -> lis
     for item in found:
         if len(item.steps) < 2 and (item.proposal or item.action in sentence.text):
             item.steps = _list_steps(item.action) + item.steps
-    return found
+    return found, active
+
+
+_SCHEDULE_WORDS = re.compile(
+    r"\b(?:every|each|daily|weekly|weekdays?|weeknights?|weekends?|mornings|evenings|nights"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|tonight|tomorrow|today"
+    r"|(?:once|twice|\w+ times?) (?:a|per) (?:day|week))\b"
+    r"|\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b|\b\d{1,2}:\d{2}\b",
+    re.I)
+
+
+def _cue_before(head: str) -> str | None:
+    """"When the anger rises I'll ...": a cue said before the trigger makes the action a pause."""
+    return "pause_cue" if re.match(r"\W*when", head, re.I) and kind_of(head) == "pause_cue" else None
+
+
+def _scheduled_step(said: str, strong: bool) -> str | None:
+    """A firm "I'll <action>" with a day, time or frequency is a step even without a kind's words."""
+    if not strong or not _SCHEDULE_WORDS.search(said):
+        return None
+    once = _ONCE.search(said) and not re.search(r"\b(?:every|each)\b", said, re.I)
+    return "one_off" if once else "tiny_step"
 
 
 def _finding(kind: str, sentence: Sentence, segment: str, strong: bool, detail: str,
@@ -630,26 +677,7 @@ def _taken_up(item: Finding, turns: list[Turn]) -> bool:
 
 # ---------------------------------------------------------------- the draft plan
 
-_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_DAY = re.compile(r"\b(?:on |every |each )?(" + "|".join(_WEEKDAY_NAMES) + r")s?\b", re.I)
-_CLOCK = re.compile(
-    r"\b(?:at|by|around)\s+(?P<h>\d{1,2})(?::(?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.?m\.?)?(?![\d%:])"
-    r"|\b(?P<h2>\d{1,2}):(?P<m2>[0-5]\d)\b|\b(?P<h3>\d{1,2})\s*(?P<ap3>[ap]\.?m\.?)(?!\w)",
-    re.IGNORECASE,
-)
-_TIME_OF_DAY = [
-    (re.compile(r"\bafter lunch\b", re.I), time(13, 30)),
-    (re.compile(r"\b(?:lunch(?:time)?|midday|noon)\b", re.I), time(12, 30)),
-    (re.compile(r"\b(?:before bed|bedtime|at night|tonight|every night)\b", re.I), time(21, 30)),
-    (re.compile(r"\b(?:after work|evenings?)\b", re.I), time(18, 30)),
-    (re.compile(r"\b(?:mornings?|before work|first thing|breakfast|coffee)\b", re.I), time(8, 30)),
-    (re.compile(r"\bafternoons?\b", re.I), time(15, 0)),
-]
-_DAILY = re.compile(r"\b(?:every|each) (?:single )?(?:day|morning|evening|night)\b|\bdaily\b|\ba day\b", re.I)
-_WEEKDAYS = re.compile(r"\bweekdays?\b|\b(?:every|each) (?:work|working) ?day\b|\bworkdays?\b", re.I)
-_WEEKLY = re.compile(r"\b(?:every|each|a|per|once a) week\b|\bweekly\b", re.I)
 _ONCE = re.compile(r"\b(?:today|tomorrow|tonight|just this once|this (?:afternoon|evening|weekend))\b", re.I)
-_TARGET = re.compile(rf"\b(?P<n>{_NUM})\s+(?:[\w'’]+\s+){{0,5}}?(?:a|per|each|every) week\b", re.I)
 _QUOTED = re.compile(r"(?<![\w])[\"“](?P<q>[^\"“”]{3,200}?)[\"”]")
 
 # What the session gives no time for: a calm default, marked `chosen = true`.
@@ -685,6 +713,9 @@ class DraftCommitment:
     """One proposed commitment, as the plan format writes it (see docs/plan-format.md)."""
 
     fields: dict[str, Any]
+    # What was read, whether or not the plan format can hold it yet: the whole schedule (day sets,
+    # cue), peer and backup names.
+    facts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -720,24 +751,32 @@ class Draft:
         return data
 
 
-def distill(text: str, *, source: str, now: datetime, client: str | None = None) -> Draft:
-    """Read a transcript's text and propose a draft plan; `source` is cited in every commitment.
+def distill(text: str, *, source: str, now: datetime, client: str | None = None,
+            fmt: str | None = None) -> Draft:
+    """Read notes or a transcript and propose a draft plan; `source` is cited in every commitment.
 
+    `fmt` is notes, vtt, srt or turns (None: worked out from the text and the file name).
     `now` (aware, in the user's zone) dates one-off commitments ("today", "tomorrow").
     """
+    from habit.distill_input import read_turns
+    from habit.distill_notes import note_findings
+
     label = "standard input" if source in ("-", "stdin") else source
-    turns = parse_turns(text, client=client)
-    client_turns_or_error(turns, label=label, client=client)
-    findings = judge(find_commitments(turns), turns)
-    items = _build(findings, source=source, now=now)
+    fmt, turns = read_turns(text, fmt=fmt, name=source, label=label, client=client)
+    if fmt == "notes":
+        findings = note_findings(turns)
+    else:
+        client_turns_or_error(turns, label=label, client=client)
+        findings = judge(find_commitments(turns), turns)
+    items = _build(findings, source=source, now=now, notes=fmt == "notes")
     return Draft(_plan_head(source, len(items)), tuple(items), source)
 
 
 def distill_file(name: str, *, now: datetime, client: str | None = None,
-                 stdin: bytes | None = None) -> Draft:
-    """Read a transcript file ("-" for standard input) and distill it."""
+                 stdin: bytes | None = None, fmt: str | None = None) -> Draft:
+    """Read a notes or transcript file ("-" for standard input) and distill it."""
     text = read_transcript(name, stdin=stdin)
-    draft = distill(text, source="stdin" if name == "-" else name, client=client, now=now)
+    draft = distill(text, source="stdin" if name == "-" else name, client=client, now=now, fmt=fmt)
     check_draft(draft)
     return draft
 
@@ -754,27 +793,29 @@ def _plan_head(source: str, count: int) -> dict[str, Any]:
     return {"id": f"draft-{slug}", "title": f"Draft from {name}", "session": source, "summary": summary}
 
 
-def _build(findings: list[Finding], *, source: str, now: datetime) -> list[DraftCommitment]:
+def _build(findings: list[Finding], *, source: str, now: datetime,
+           notes: bool = False) -> list[DraftCommitment]:
     items: list[DraftCommitment] = []
     ids: set[str] = set()
     by_kind: dict[str, str] = {}
     for item in findings:
-        fields = _fields(item, source=source, now=now, by_kind=by_kind, ids=ids)
+        facts: dict[str, Any] = {}
+        fields = _fields(item, source=source, now=now, by_kind=by_kind, ids=ids, notes=notes, facts=facts)
         by_kind.setdefault(item.kind, fields["id"])
         ids.add(fields["id"])
-        items.append(DraftCommitment(fields))
+        items.append(DraftCommitment(fields, facts))
     return items
 
 
 def _fields(item: Finding, *, source: str, now: datetime, by_kind: dict[str, str],
-            ids: set[str]) -> dict[str, Any]:
+            ids: set[str], notes: bool = False, facts: dict[str, Any]) -> dict[str, Any]:
     text = item.detail
     minutes = item.minutes
     fields: dict[str, Any] = {"id": _unique(_id_for(item, minutes), ids), "kind": item.kind,
                               "title": _title(item, minutes)}
-    if minutes and 1 <= minutes <= 240 and item.kind not in ("one_off", "wins_log", "proud_journal"):
+    if minutes and 1 <= minutes <= 240 and item.kind not in ("one_off", "wins_log"):
         fields["minutes"] = minutes
-    target = _weekly_target(text + " " + item.proposal) or _days_named(item.detail)
+    target = when.weekly_count(text + " " + item.proposal) or _days_named(item.detail, notes=notes)
     if target is None and item.kind == "proud_journal":
         things = re.search(rf"\b({_NUM}) (?:small |little )?things\b", text, re.I)
         target = _number(things.group(1)) if things and 1 <= _number(things.group(1)) <= 50 else None
@@ -785,7 +826,7 @@ def _fields(item: Finding, *, source: str, now: datetime, by_kind: dict[str, str
     if item.steps:
         fields["steps"] = [s for s in item.steps if s][:8]
     if item.kind == "start_ritual":
-        breathing = re.search(rf"\b({_NUM}){_HY}min(?:ute)?s? of [\w\s]{{0,12}}breath", text, re.I)
+        breathing = re.search(rf"\b({_NUM}){_HY}min(?:ute)?s?(?: of)? [\w\s]{{0,12}}breath", text, re.I)
         if breathing and 1 <= _number(breathing.group(1)) <= 30:
             fields["breathing_minutes"] = _number(breathing.group(1))
     phrase, question = _said_words(text)
@@ -793,24 +834,43 @@ def _fields(item: Finding, *, source: str, now: datetime, by_kind: dict[str, str
         fields["phrase"] = phrase
     if question:
         fields["question"] = question
+    if item.kind == "peer_check":
+        _people(fields, facts, item.quote + " " + text)
     if item.kind == "experiment" or re.search(r"\bexperiment", text, re.I):
         fields["label"] = "experiment"
-    fields["schedule"] = _schedule(item, text, now=now, by_kind=by_kind)
+    facts["schedule"] = _schedule(item, text, now=now, by_kind=by_kind, notes=notes)
+    fields["schedule"] = _for_checker(facts["schedule"])
     fields["source"] = {"file": source, "line": item.line, "quote": item.quote}
     return fields
 
 
-def _days_named(text: str) -> int | None:
-    days = {m.group(1).lower() for m in _DAY.finditer(text)}
-    return len(days) if len(days) >= 2 else None
+_PEER = re.compile(rf"\b(?:with|to|call|text|message|email|ping|meet) (?P<name>{_PERSON})")
+_BACKUP = re.compile(rf"\bback{_DASH}?up\W{{0,3}}(?:is |will be |would be |person\W{{0,2}})?"
+                     rf"(?P<name>{_PERSON})"
+                     rf"|\b(?:or|else|otherwise) (?P<name2>{_PERSON}) if\b"
+                     rf"|\bif (?:he|she|they|{_PERSON}) (?:is|are|can['’]?t|cannot|isn['’]t|aren['’]t)\b"
+                     r"[^,.;]{0,30},"
+                     rf" (?:then )?(?:ask |call |text |try )?(?P<name3>{_PERSON})", re.I)
 
 
-def _weekly_target(text: str) -> int | None:
-    match = _TARGET.search(text)
-    if not match:
-        return None
-    value = _number(match.group("n"))
-    return value if 1 <= value <= 50 else None
+def _people(fields: dict[str, Any], facts: dict[str, Any], text: str) -> None:
+    """The peer and backup names of a peer check, as keys when the plan format has them."""
+    backup = _BACKUP.search(text)
+    backup_name = (backup.group("name") or backup.group("name2") or backup.group("name3")) if backup else None
+    peer = next((m.group("name") for m in _PEER.finditer(text) if m.group("name") != backup_name), None)
+    for key, name in (("peer", peer), ("backup", backup_name)):
+        if name:
+            facts[key] = name
+        if name and accepts("commitment", key):
+            fields[key] = name
+    if peer and not accepts("commitment", "peer"):
+        also = f" (backup: {backup_name})" if backup_name else ""
+        fields["title"] = f"{fields['title']} with {peer}{also}"
+
+
+def _days_named(text: str, *, notes: bool) -> int | None:
+    days = when.days_in(text, short=notes)
+    return len(days) if 2 <= len(days) < 5 else None
 
 
 def _said_words(text: str) -> tuple[str | None, str | None]:
@@ -827,70 +887,90 @@ def _said_words(text: str) -> tuple[str | None, str | None]:
     return phrase, question
 
 
-def _schedule(item: Finding, text: str, *, now: datetime, by_kind: dict[str, str]) -> dict[str, Any]:
+def _schedule(item: Finding, text: str, *, now: datetime, by_kind: dict[str, str],
+              notes: bool = False) -> dict[str, Any]:
     own = item.quote + " " + " ".join(item.steps)
     if item.kind == "focus_block" and "start_ritual" in by_kind and re.match(r"then\b", item.quote, re.I):
         return {"every": "after", "after": by_kind["start_ritual"]}
     if item.kind == "wins_log" and "focus_block" in by_kind and re.search(
             r"\b(?:after|end of) (?:the|each|every|a|my)\b[^.]{0,20}\bblock|^afterwards\b", own, re.I):
         return {"every": "after", "after": by_kind["focus_block"]}
-    at = _clock_time(text)
+    interval = when.interval_in(text)
+    if interval is not None and item.kind not in ("experiment", "one_off"):
+        return {"every": "interval", "interval_minutes": interval.minutes,
+                "between": [_hhmm(interval.between[0]), _hhmm(interval.between[1])],
+                "jitter_minutes": 10 if item.kind == "pause_cue" else 0}
+    at = when.clock_time(text)
     said_at = at is not None
+    cue = when.cue_in(text)
+    if at is None and cue is not None:
+        at = cue[1]
     if at is None:
-        at = next((t for pattern, t in _TIME_OF_DAY if pattern.search(text)), None)
+        at = when.part_of_day(text)
     default = dict(DEFAULT_SCHEDULE[item.kind])
-    day = _DAY.search(text)
+    days = when.days_in(text, short=notes)
     if item.kind in ("experiment", "one_off") or (_ONCE.search(own) and item.kind not in (
             "peer_check", "proud_journal", "daily_reflection", "start_ritual", "pause_cue")):
-        when = _once_date(own + " " + text, now)
+        day = days[0] if len(days) == 1 else None
+        when_date = _once_date(own + " " + text, now, day)
         clock = at or parse_time(default["at"])
-        if when == now.date() and clock <= now.time():
+        if when_date == now.date() and clock <= now.time():
             # "today" said, but the default hour has passed: the next full hour, or tomorrow.
             clock = time(now.hour + 1, 0) if now.hour < 21 else clock
-            when = when if now.hour < 21 else when + timedelta(days=1)
-        sched = {"every": "once", "date": when.isoformat(), "at": _hhmm(clock)}
-    elif _WEEKDAYS.search(text):
+            when_date = when_date if now.hour < 21 else when_date + timedelta(days=1)
+        sched = {"every": "once", "date": when_date.isoformat(), "at": _hhmm(clock)}
+    elif when.WEEKDAYS_RE.search(text) or days == list(when.WEEK[:5]):
         sched = {"every": "weekdays", "at": _hhmm(at) if at else DEFAULT_SCHEDULE["tiny_step"]["at"]}
-    elif _DAILY.search(text) and not _WEEKLY.search(text):
+    elif (when.DAILY_RE.search(text) and not when.WEEKLY_RE.search(text) and len(days) < 2) or len(days) == 7:
         sched = {"every": "daily", "at": _hhmm(at) if at else default.get("at", "09:00")}
-    elif _WEEKLY.search(text) or day:
-        weekday = day.group(1)[:3].lower() if day else default.get("day", "mon")
+    elif len(days) >= 2:
+        sched = _day_set(days, _hhmm(at) if at else default.get("at", "09:00"))
+    elif when.WEEKLY_RE.search(text) or days:
+        weekday = days[0] if days else default.get("day", "mon")
         sched = {"every": "weekly", "day": weekday, "at": _hhmm(at) if at else default.get("at", "09:00")}
     else:
         sched = default
         if at and "at" in sched:
             sched["at"] = _hhmm(at)
-    if not said_at:
+    if not said_at and "at" in sched:
         sched["chosen"] = True
+    if cue is not None:
+        sched["cue"] = cue[0]
     return sched
 
 
-def _once_date(text: str, now: datetime) -> date:
+def accepts(where: str, key: str) -> bool:
+    """Whether the plan checker knows a key (day sets, cues and peer names are newer than drafts)."""
+    from habit import plans
+
+    keys = plans._SCHEDULE_KEYS if where == "schedule" else plans._COMMITMENT_KEYS
+    return key in keys
+
+
+def _day_set(days: list[str], at: str) -> dict[str, Any]:
+    return {"every": "weekly", "days": days, "at": at}
+
+
+def _for_checker(sched: dict[str, Any]) -> dict[str, Any]:
+    """The schedule as the plan checker reads it: a day set becomes its first day until the format
+    has day sets; a cue is left out until it has cues."""
+    out = dict(sched)
+    if "days" in out and not accepts("schedule", "days"):
+        out["day"] = out.pop("days")[0]
+    if "cue" in out and not accepts("schedule", "cue"):
+        del out["cue"]
+    return out
+
+
+def _once_date(text: str, now: datetime, day: str | None = None) -> date:
     today = now.date()
     lowered = text.lower()
     if re.search(r"\b(?:today|tonight|this (?:afternoon|evening))\b", lowered):
         return today
-    day = _DAY.search(text)
     if day and "tomorrow" not in lowered:
-        target = _WEEKDAY_NAMES.index(day.group(1).lower())
+        target = when.WEEK.index(day)
         return today + timedelta(days=(target - today.weekday() - 1) % 7 + 1)
     return today + timedelta(days=1)
-
-
-def _clock_time(text: str) -> time | None:
-    for match in _CLOCK.finditer(text):
-        hour = int(match.group("h") or match.group("h2") or match.group("h3"))
-        minute = int(match.group("m") or match.group("m2") or 0)
-        ampm = (match.group("ap") or match.group("ap3") or "").lower().replace(".", "")
-        if match.group("h") and not ampm and not match.group("m"):
-            continue  # "at 3" alone is too often not a time
-        if ampm == "pm" and hour < 12:
-            hour += 12
-        if ampm == "am" and hour == 12:
-            hour = 0
-        if 0 <= hour <= 23:
-            return time(hour, minute)
-    return None
 
 
 def parse_time(text: str) -> time:
@@ -911,7 +991,7 @@ def _title(item: Finding, minutes: int | None) -> str:
     if item.kind == "peer_check":
         return f"{base} ({minutes} minutes)" if minutes else base
     if item.kind == "proud_journal":
-        target = _weekly_target(item.detail + " " + item.proposal)
+        target = when.weekly_count(item.detail + " " + item.proposal)
         return f"{base}: {target} a week" if target else f"{base}, weekly"
     if item.kind in ("wins_log", "daily_reflection"):
         return base

@@ -47,7 +47,7 @@ def test_an_existing_output_file_is_kept_unless_forced(habit, tmp_path):
 
 
 def test_table_format_is_a_readable_summary(habit):
-    result = habit("distill", str(SEED), "--format", "table")
+    result = habit("distill", str(SEED), "--table")
     out = result.stdout
     assert out.startswith("Draft from 000_0b58a16c2af9e31f.txt: 4 commitments to check")
     assert "start-ritual-5-min — 5-minute start ritual" in out
@@ -81,7 +81,8 @@ def test_no_commitment_gives_an_empty_draft_and_a_kind_message(habit, tmp_path):
         (lambda d: d, "is a folder"),
         (lambda d: _write(d / "x.bin", b"\x00\x01\x02binary"), "binary file"),
         (lambda d: _write(d / "empty.txt", b""), "is empty"),
-        (lambda d: _write(d / "notes.txt", b"shopping: milk\nnothing else\n"), "no turns like"),
+        (lambda d: _write(d / "call.vtt", b"not a caption file\n"), "is not valid WebVTT"),
+        (lambda d: _write(d / "call.srt", b"1\nno timing here\n"), "is not valid SRT"),
     ],
 )
 def test_bad_inputs_get_one_calm_line_and_a_non_zero_exit(habit, tmp_path, make, message):
@@ -102,3 +103,29 @@ def test_an_unknown_client_name_lists_the_speakers(habit):
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_activate_checks_and_activates_the_draft_in_one_step(habit, tmp_path):
+    notes = DATA / "notes" / "01_bullets_homework.md"
+    result = habit("distill", str(notes), "--activate")
+    assert result.stdout.startswith("Activated draft-01-bullets-homework (5 commitments).")
+    assert "draft-01-bullets-homework" in habit("plan", "list").stdout
+    copy = tmp_path / "same-notes.md"
+    copy.write_text(notes.read_text(encoding="utf-8"), encoding="utf-8")
+    clash = habit("distill", str(copy), "--activate", ok=False)  # the same commitment ids
+    assert clash.exit_code != 0
+    assert "also used by plan draft-01-bullets-homework" in clash.stderr and "Traceback" not in clash.output
+    assert "active: draft-same-notes" not in habit("plan", "list").stdout
+
+
+def test_activate_refuses_an_empty_draft(habit):
+    result = habit("distill", str(DATA / "no_commitment.txt"), "--activate", ok=False)
+    assert result.exit_code == 2
+    assert "nothing to activate" in result.stderr
+    assert "draft-no-commitment" not in habit("plan", "list").stdout
+
+
+def test_a_caption_file_with_named_speakers(habit):
+    result = habit("distill", str(DATA / "notes" / "22_teams_voices.vtt"), "--table")
+    assert "line 13: “I'm going to do a 5-minute start ritual at 8:30 on weekdays”" in result.stdout
+    assert "when:  after start-ritual-5-min" in result.stdout

@@ -16,31 +16,40 @@ if TYPE_CHECKING:
 
 
 class Format(StrEnum):
-    toml = "toml"
-    table = "table"
+    notes = "notes"
+    vtt = "vtt"
+    srt = "srt"
+    turns = "turns"
 
 
 def distill(
     ctx: typer.Context,
-    transcript: str = typer.Argument(..., metavar="TRANSCRIPT", help="A transcript file, or - for stdin."),
+    transcript: str = typer.Argument(
+        ..., metavar="FILE", help="Session notes, a .vtt/.srt caption file or a transcript; - for stdin."),
     client: str = typer.Option(
         None, "--client", metavar="NAME",
-        help="The client's speaker name (default: Patient or Client, any case).",
+        help="The client's speaker name (default: Patient/Client, or the one asked about their plans).",
     ),
     output: Path = typer.Option(
         None, "-o", "--output", dir_okay=False, help="Write the draft plan to FILE instead of stdout."
     ),
     force: bool = typer.Option(False, "--force", help="With -o: replace FILE if it exists."),
     fmt: Format = typer.Option(
-        Format.toml, "--format", case_sensitive=False,
-        help="toml: a draft plan (checked by `habit plan check`); table: a readable summary.",
+        None, "--format", case_sensitive=False,
+        help="What FILE is: notes (every line a candidate), vtt, srt or turns (Name: text). "
+        "Default: worked out from the file.",
     ),
+    table: bool = typer.Option(False, "--table", help="Print a readable summary instead of plan TOML."),
+    activate: bool = typer.Option(
+        False, "--activate", help="Check the draft and make it an active plan at once (as `plan add`)."),
 ) -> None:
-    """Read a session transcript and propose a draft plan of the client's own commitments.
+    """Read session notes or a transcript and propose a draft plan of the client's own commitments.
 
     Each commitment cites the line it came from. Check the draft, edit it, then activate it.
 
-    Example: habit distill session.txt -o draft.toml && habit plan add draft.toml
+    Example: habit distill notes.md -o draft.toml && habit plan add draft.toml
+
+    Example: habit distill call.vtt --client Sam --activate
     """
     from habit.distill import distill_file, draft_toml, save_draft
 
@@ -49,8 +58,12 @@ def distill(
         typer.echo("Paste the transcript, then press Ctrl-D on a new line.", err=True)
     stdin = sys.stdin.buffer.read() if transcript == "-" else None
     now = app_ctx.clock.now().astimezone(app_ctx.tz)
-    draft = distill_file(transcript, client=client, now=now, stdin=stdin)
-    text = draft_toml(draft) if fmt is Format.toml else _table(draft)
+    draft = distill_file(transcript, client=client, now=now, stdin=stdin,
+                         fmt=fmt.value if fmt is not None else None)
+    text = _table(draft) if table else draft_toml(draft)
+    if activate:
+        typer.echo(_activate(app_ctx, draft, output, force=force))
+        return
     if output is not None:
         save_draft(text, output, force=force)
         typer.echo(_saved_line(draft, output), err=True)
@@ -62,6 +75,30 @@ def distill(
             "That is fine — a plan can wait, or be written by hand (see docs/plan-format.md).",
             err=True,
         )
+
+
+def _activate(app_ctx: AppContext, draft: Draft, output: Path | None, *, force: bool) -> str:
+    """Activate the draft through the plan catalog (checks and clash rules included)."""
+    import tempfile
+
+    from habit.catalog import add_plan_file
+    from habit.distill import TranscriptProblem, draft_toml, save_draft
+
+    if draft.is_empty:
+        raise TranscriptProblem(
+            "no commitments were found, so there is nothing to activate; nothing was changed.")
+    text = draft_toml(draft)
+    if output is not None:
+        save_draft(text, output, force=force)
+        plan = add_plan_file(app_ctx.paths, output)
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "draft.toml"
+            path.write_text(text, encoding="utf-8")
+            plan = add_plan_file(app_ctx.paths, path)
+    count = len(plan.commitments)
+    return (f"Activated {plan.id} ({count} commitment{'s' if count != 1 else ''}). "
+            f"See it with: habit plan show {plan.id}")
 
 
 def _saved_line(draft: Draft, output: Path) -> str:
