@@ -81,7 +81,7 @@ def _activate(app_ctx: AppContext, draft: Draft, output: Path | None, *, force: 
     """Activate the draft through the plan catalog (checks and clash rules included)."""
     import tempfile
 
-    from habit.catalog import add_plan_file
+    from habit.catalog import activate_plan
     from habit.distill import TranscriptProblem, draft_toml, save_draft
 
     if draft.is_empty:
@@ -90,12 +90,12 @@ def _activate(app_ctx: AppContext, draft: Draft, output: Path | None, *, force: 
     text = draft_toml(draft)
     if output is not None:
         save_draft(text, output, force=force)
-        plan = add_plan_file(app_ctx.paths, output)
+        plan = activate_plan(app_ctx.paths, output)
     else:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "draft.toml"
             path.write_text(text, encoding="utf-8")
-            plan = add_plan_file(app_ctx.paths, path)
+            plan = activate_plan(app_ctx.paths, path)
     count = len(plan.commitments)
     return (f"Activated {plan.id} ({count} commitment{'s' if count != 1 else ''}). "
             f"See it with: habit plan show {plan.id}")
