@@ -1,7 +1,8 @@
-"""Which focus blocks are really running: each running block holds an flock on a small file.
+"""What is really running: each focus block and the reminder service hold an flock on a small file.
 
 The kernel drops the lock when the process dies (even by SIGKILL), so the next habit command can
-tell a live block from an orphan and close the orphan as interrupted at its last recorded moment.
+tell a live block from an orphan and close the orphan as interrupted at its last recorded moment,
+and `habit forget` can tell whether `habit remind` still holds the data file (remind.lock).
 """
 
 from __future__ import annotations
@@ -34,7 +35,16 @@ def hold(paths: HomePaths, uid: str) -> Iterator[None]:
 
 def is_alive(paths: HomePaths, uid: str) -> bool:
     """True while some process holds the block's lock."""
-    path = lock_path(paths, uid)
+    return is_held(lock_path(paths, uid))
+
+
+def service_running(paths: HomePaths) -> bool:
+    """True while `habit remind` runs on this data home (it holds remind.lock for its life)."""
+    return is_held(paths.remind_lock)
+
+
+def is_held(path: Path) -> bool:
+    """True while some process (this one included, through another open) holds an flock on path."""
     try:
         fd = os.open(path, os.O_RDWR)
     except FileNotFoundError:

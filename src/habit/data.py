@@ -2,7 +2,8 @@
 
 What `forget_all` removes, exactly (and nothing else), all inside the data home:
   habit.db and its -wal / -shm / -journal companions, the copies written before an upgrade
-  (habit.db.v<N>.bak), config.toml, state.toml, the service socket habit.sock,
+  (habit.db.v<N>.bak), config.toml, state.toml, remind.lock (held by `habit remind` while it
+  runs), habit.sock (a socket an older habit's service left),
   plans/*.toml (your copies of plan files), reviews/* (weekly summaries habit wrote),
   backups/habit-*.db (backups made by `habit backup` without -o), blocks/*.lock,
   and unfinished temporary files of habit's own (.<name>.tmp-<pid>).
@@ -14,7 +15,6 @@ Backups and exports written elsewhere (with -o) are not touched: habit does not 
 from __future__ import annotations
 
 import fnmatch
-import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -27,7 +27,7 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 # (folder relative to the data home, file-name patterns habit writes there)
 _OWN_FILES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (".", (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal", f"{DB_NAME}.v*.bak",
-           "config.toml", "state.toml", "habit.sock", ".*.tmp-*")),
+           "config.toml", "state.toml", "remind.lock", "habit.sock", ".*.tmp-*")),
     ("plans", ("*.toml", ".*.tmp-*")),
     ("reviews", ("*",)),
     ("backups", ("habit-*.db", "habit-*.db-wal", "habit-*.db-shm", ".*.tmp-*")),
@@ -181,27 +181,11 @@ def _refuse_if_in_use(paths: HomePaths) -> None:
         for lock in lock_dir.glob("*.lock"):
             if blocklock.is_alive(paths, lock.stem):
                 raise HabitError("a focus block is running; stop it first, then forget. Nothing was removed.")
-    if _socket_answers(paths.socket):
+    if blocklock.service_running(paths):
         raise HabitError(
             "the reminder service is running and holds the data file; stop it first, then forget. "
             "Nothing was removed."
         )
-
-
-def _socket_answers(path: Path) -> bool:
-    import socket
-
-    if not path.exists():
-        return False
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sock.settimeout(0.5)
-    try:
-        sock.connect(os.fspath(path))
-    except OSError:
-        return False
-    finally:
-        sock.close()
-    return True
 
 
 def _remove_if_empty(folder: Path) -> None:

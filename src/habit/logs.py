@@ -1,7 +1,7 @@
 """Quick logs: one function per kind, the one place entry rows are written from.
 
 Every function takes the store and `now` (aware) as arguments and returns plain records, so the
-CLI and, later, the reminder service (over its socket) call the very same code. Nothing here
+CLI and the reminder service call the very same code. Nothing here
 prints, reads the clock or imports SQLAlchemy at module level: `import habit.logs` stays light.
 """
 

@@ -38,8 +38,9 @@ class HomePaths:
         return self.root / "backups"
 
     @property
-    def socket(self) -> Path:
-        return self.root / "habit.sock"
+    def remind_lock(self) -> Path:
+        """Held (flock) by `habit remind` while it runs: the one way to ask whether it does."""
+        return self.root / "remind.lock"
 
     @property
     def state(self) -> Path:

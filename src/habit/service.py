@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from habit.errors import HabitError
-from habit.fastpath import serve_quick_writes
 from habit.plans import builtin_plans_dir, plan_files
 from habit.reminders import build_message, is_done, quiet_until, summary_message
 from habit.schedule import (
@@ -356,21 +355,15 @@ class ReminderService:
             if ready is not None:
                 ready()
             handlers = _install_signals(self)
-            quick = scheduler = None
+            scheduler = None
             try:
                 scheduler = self.build_scheduler(blocking=True)
                 # The catch-up runs as the first job, so Ctrl-C and SIGTERM are answered meanwhile.
                 scheduler.add_job(self._guarded(self.dispatch), id=_CATCH_UP_JOB)
-                # `habit log/proud/pause` hand their rows to this process over a private socket;
-                # habit.logs writes them here through the light store (plain sqlite3, never
-                # SQLModel), exactly as the command would, so the service stays small.
-                quick = serve_quick_writes(self.paths, self.log)
                 scheduler.start()
             except (KeyboardInterrupt, _Stop):
                 pass
             finally:
-                if quick is not None:
-                    quick.stop()
                 if scheduler is not None and scheduler.running:
                     scheduler.shutdown(wait=False)
                 _restore_signals(handlers)
@@ -410,11 +403,15 @@ def _restore_signals(saved: dict) -> None:
 
 
 class single_instance:
-    """Only one service per data home: two would race to send the same reminder."""
+    """Only one service per data home: two would race to send the same reminder.
+
+    The flock on remind.lock (0600) is also how `habit forget` knows the service is running
+    (habit.blocklock.service_running); the kernel drops it when the process dies.
+    """
 
     def __init__(self, paths: HomePaths) -> None:
         self.paths = paths
-        self.path = paths.root / "remind.lock"
+        self.path = paths.remind_lock
         self.handle = None
 
     def __enter__(self) -> single_instance:
@@ -425,7 +422,9 @@ class single_instance:
             import fcntl
         except ImportError:  # Windows: no advisory locks here; the unique row still guards
             return self
-        self.handle = open(self.path, "a+")  # noqa: SIM115 - held for the service's life
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        os.chmod(self.path, 0o600)  # a lock file left by an older habit with the umask's mode
+        self.handle = os.fdopen(fd, "r+")
         try:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

@@ -192,19 +192,20 @@ def test_a_file_that_appears_while_the_copy_is_made_is_not_replaced(store, tmp_p
 
 
 def test_forget_refuses_while_the_reminder_service_is_running(habit, some_data):
-    import socket
+    from habit.service import single_instance
 
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(str(some_data.socket))
-    server.listen(1)
-    try:
+    with single_instance(some_data):  # exactly what `habit remind` holds for its whole life
         result = habit("forget", "--all", "--yes", ok=False)
-    finally:
-        server.close()
     assert result.exit_code == 1
     assert "the reminder service is running" in result.stderr and "Nothing was removed" in result.stderr
     assert some_data.db.exists() and some_data.config.exists()
-    # once it has stopped, its socket file is just a leftover of habit's, removed with the rest
+    # once it has stopped, its lock file is just one of habit's own, removed with the rest
+    result = habit("forget", "--all", "--yes")
+    assert "remind.lock" in result.stdout and not some_data.root.exists()
+
+
+def test_forget_removes_the_socket_an_older_habit_left(habit, some_data):
+    (some_data.root / "habit.sock").write_bytes(b"")
     result = habit("forget", "--all", "--yes")
     assert "habit.sock" in result.stdout and not some_data.root.exists()
 

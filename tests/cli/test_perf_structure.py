@@ -62,34 +62,6 @@ def test_tab_completion_of_a_command_name_loads_nothing_heavy():
     assert not loaded & HEAVY, sorted(loaded & HEAVY)
 
 
-def test_the_fast_path_client_is_standard_library_only():
-    code = ("import sys\nfrom habit.fastpath import try_send\nfrom habit.paths import resolve_home\n"
-            "assert try_send(resolve_home(), {'op': 'log', 'args': {}}) is None\n"
-            "print(' '.join(sorted(sys.modules)))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    loaded = {name.split(".")[0] for name in out.stdout.split()}
-    assert not loaded & HEAVY, sorted(loaded & HEAVY)
-    assert "typer" not in loaded
-
-
-@pytest.mark.parametrize("args", [["log", "ran check X"], ["proud", "asked for help"], ["pause"]])
-def test_a_quick_log_with_the_service_up_loads_nothing_heavy(home, args):
-    from habit.fastpath import serve_quick_writes
-    from habit.paths import ensure_home
-    from habit.store import open_store
-
-    ensure_home(home)
-    open_store(home).close()  # the service writes only into a ready data file
-    service = serve_quick_writes(home, log=lambda _line: None)
-    try:
-        out, loaded = _run_cli(args, {})
-    finally:
-        service.stop()
-    assert "Saved" in out
-    assert not loaded & HEAVY, sorted(loaded & HEAVY)
-    assert [e.kind for e in open_store(home).entries()] == [{"log": "win"}.get(args[0], args[0])]
-
-
 @pytest.mark.parametrize("args", [["log", "ran check X"], ["proud", "asked for help"], ["pause"]])
 def test_a_quick_log_without_the_service_loads_nothing_heavy(home, args):
     """No service: the command writes through the light store (plain sqlite3) into a ready file."""
@@ -101,7 +73,6 @@ def test_a_quick_log_without_the_service_loads_nothing_heavy(home, args):
     out, loaded = _run_cli(args, {})
     assert "Saved" in out
     assert not loaded & HEAVY, sorted(loaded & HEAVY)
-    assert not home.socket.exists()
     assert [e.kind for e in open_store(home).entries()] == [{"log": "win"}.get(args[0], args[0])]
 
 
@@ -112,41 +83,6 @@ def test_the_first_quick_log_creates_the_file_through_the_full_store(home):
     from habit.store import open_store
 
     assert [e.text for e in open_store(home).entries()] == ["the first line"]
-
-
-@pytest.mark.e2e
-def test_habit_remind_takes_quick_logs_and_removes_its_socket_on_stop(home):
-    import signal
-    import time
-
-    from habit.paths import ensure_home
-    from habit.store import open_store
-
-    ensure_home(home)
-    open_store(home).close()
-    service = subprocess.Popen([sys.executable, "-c", PROBE, "remind"], env={**os.environ,
-                               "PROBE_FD": "2"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 20
-        while not home.socket.exists() and time.monotonic() < deadline:
-            assert service.poll() is None, service.communicate()
-            time.sleep(0.05)
-        out, loaded = _run_cli(["log", "through the service"], {})
-        assert "Saved your win" in out
-        assert "sqlmodel" not in loaded
-        for args in (["proud", "asked for help"], ["pause"]):
-            assert "Saved" in _run_cli(args, {})[0]
-    finally:
-        service.send_signal(signal.SIGTERM)
-        _out, err = service.communicate(timeout=20)
-    # The service itself, after taking quick logs, never loaded the database layer (PROBE wrote
-    # its modules to stderr as it stopped): it stays as small as when idle.
-    served = {name.split(".")[0] for name in json.loads(err.decode().strip().splitlines()[-1])}
-    assert "apscheduler" in served and "habit" in served
-    assert not served & {"sqlalchemy", "sqlmodel", "pydantic", "pydantic_core"}
-    assert [e.text for e in open_store(home).entries()] == ["through the service", "asked for help",
-                                                            ""]
-    assert not home.socket.exists()
 
 
 # ---------------------------------------------------------------- the review's query plans

@@ -316,10 +316,16 @@ def test_a_failing_job_logs_one_line_and_keeps_running(make, logs):
 
 
 def test_one_service_per_data_home(ctx):
+    from habit.blocklock import service_running
+
+    assert not service_running(ctx.paths)
     held = single_instance(ctx.paths).__enter__()
+    assert service_running(ctx.paths)
+    assert stat.S_IMODE(ctx.paths.remind_lock.stat().st_mode) == 0o600
     with pytest.raises(AlreadyRunning, match="already running"), single_instance(ctx.paths):
         pass
     held.__exit__(None, None, None)
+    assert not service_running(ctx.paths)
     with single_instance(ctx.paths):  # released on exit
         pass
 

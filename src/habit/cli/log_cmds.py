@@ -120,16 +120,14 @@ def log(
 
     Example: habit log "outlined section 2; the next step is clear"
     """
-    from habit.fastpath import quick_write
-    from habit.logs import commitment_for
+    from habit.logs import commitment_for, log_win
 
     app = _app(ctx)
     now, when = _now_and_at(app, at)
     kind = kind.strip().lower()
     item = commitment_for(_commitments(app), kind)
-    # The running reminder service writes it if it is up (no sqlmodel import here), else we do.
-    entry = quick_write(app, "log_win", text, now=now, at=when, kind=kind,
-                        commitment_id=item.id if item else None)
+    entry = log_win(app.quick_store(), text, now=now, at=when, kind=kind,
+                    commitment_id=item.id if item else None)
     if as_json:
         return _echo_json(_entry_json(entry, app))
     typer.echo(_saved(entry, app, "your win" if kind == "win" else f"your {kind}"))
@@ -147,15 +145,14 @@ def proud(
 
     Example: habit proud "asked for help on the flaky test"
     """
-    from habit.fastpath import quick_write
-    from habit.logs import commitment_for
+    from habit.logs import commitment_for, log_proud
 
     app = _app(ctx)
     now, when = _now_and_at(app, at)
     item = commitment_for(_commitments(app), "proud")
-    result = quick_write(app, "log_proud", text, now=now, tz=app.tz, at=when,
-                         commitment_id=item.id if item else None,
-                         target=item.weekly_target if item else None)
+    result = log_proud(app.quick_store(), text, now=now, tz=app.tz, at=when,
+                       commitment_id=item.id if item else None,
+                       target=item.weekly_target if item else None)
     count = result.count
     if as_json:
         return _echo_json(_entry_json(result.entry, app, week=str(count.week), week_count=count.count,
@@ -176,13 +173,12 @@ def pause(
 
     Example: habit pause "before sending the design doc"
     """
-    from habit.fastpath import quick_write
-    from habit.logs import pause_script
+    from habit.logs import log_pause, pause_script
 
     app = _app(ctx)
     now, when = _now_and_at(app, at)
     script = pause_script(_commitments(app))
-    entry = quick_write(app, "log_pause", note, now=now, at=when, commitment_id=script.commitment_id)
+    entry = log_pause(app.quick_store(), note, now=now, at=when, commitment_id=script.commitment_id)
     if as_json:
         return _echo_json(_entry_json(entry, app, script=list(script.lines)))
     for line in script.lines:
