@@ -5,7 +5,7 @@
 
 Every day gets ~20 entries (wins, proud things, pauses, notes, steps, a reflection, a peer check)
 and ~7 focus blocks, ending at the current moment, so `habit review` of this week sees real rows.
-The rows go in through `habit.store.Store.import_rows` (the path `habit import` uses: the same
+The rows go in through `habit.db.store.Store.import_rows` (the path `habit import` uses: the same
 models and UTC time type as every other write, one transaction per batch). Deterministic for a
 given --seed and --end.
 """
@@ -19,8 +19,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from habit.db.store import open_store
 from habit.paths import HomePaths
-from habit.store import open_store
 
 ENTRIES_PER_DAY = 20
 BLOCKS_PER_DAY = 7

@@ -79,7 +79,7 @@ def backup_path(paths: HomePaths, now: datetime, tz: tzinfo, target: Path | None
 
 def make_backup(paths: HomePaths, *, now: datetime, tz: tzinfo, target: Path | None = None) -> BackupResult:
     """Copy the data file with SQLite's online backup API (safe while the service writes)."""
-    from habit.store import open_store
+    from habit.db.store import open_store
 
     if not paths.db.exists():
         raise StoreError(f"there is no data to back up yet at {paths.db}.")

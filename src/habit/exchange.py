@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from habit.errors import HabitError, UsageProblem
-from habit.logs import ENTRY_KINDS
+from habit.records import ENTRY_KINDS
 from habit.text import TextProblem, clean_text
 
 if TYPE_CHECKING:
-    from habit.store import BlockRecord, EntryRecord, Store
+    from habit.records import BlockRecord, EntryRecord, FullStore
 
 FORMAT_NAME = "habit-export"
 FORMAT_VERSION = 1
@@ -64,7 +64,7 @@ class ImportResult:
 # ---------------------------------------------------------------- export
 
 
-def export_data(store: Store, fmt: str, *, now: datetime) -> str:
+def export_data(store: FullStore, fmt: str, *, now: datetime) -> str:
     """Every block and entry, oldest first, as the text of a CSV or JSON file."""
     blocks, entries = store.all_rows()
     block_uid = {block.id: block.uid for block in blocks}
@@ -130,7 +130,7 @@ def read_export(path: Path) -> tuple[list[dict], list[dict]]:
     return blocks, entries
 
 
-def import_file(store: Store, path: Path) -> ImportResult:
+def import_file(store: FullStore, path: Path) -> ImportResult:
     blocks, entries = read_export(path)
     in_file = {block["uid"] for block in blocks}
     for entry in entries:  # a link to a block neither in the file nor here would be lost

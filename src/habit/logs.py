@@ -14,20 +14,15 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from habit.errors import NotFound, UsageProblem
+from habit.records import ENTRY_KINDS, KIND_WORDS
 from habit.text import clean_optional, clean_text, is_multiline_kind
 from habit.weeks import IsoWeek, day_bounds, local_midnight, parse_week, week_of
 
-if TYPE_CHECKING:  # only for type checkers: importing the store pulls in SQLAlchemy
+if TYPE_CHECKING:
     from habit.clock import Clock
     from habit.plans import Commitment
-    from habit.store import EntryRecord, Store
+    from habit.records import EntryRecord, HabitStore
 
-# Same tuple as habit.store.ENTRY_KINDS (a test keeps them equal); repeated so this stays light.
-ENTRY_KINDS = ("win", "proud", "pause", "peer", "reflection", "step", "experiment", "note")
-KIND_WORDS = {
-    "win": "win", "proud": "proud thing", "pause": "pause", "peer": "peer check",
-    "reflection": "reflection", "step": "tiny step", "experiment": "experiment", "note": "note",
-}
 # The plan kind whose commitment an entry of each kind belongs to.
 PLAN_KIND_OF = {
     "win": "wins_log", "proud": "proud_journal", "pause": "pause_cue", "peer": "peer_check",
@@ -174,7 +169,7 @@ def parse_kinds(text: str | None) -> tuple[str, ...] | None:
 
 
 def log_entry(
-    store: Store, kind: str, text: str | None, *, now: datetime, at: datetime | None = None,
+    store: HabitStore, kind: str, text: str | None, *, now: datetime, at: datetime | None = None,
     commitment_id: str | None = None, peer: str | None = None, reply: str | None = None,
     block_id: int | None = None, required: bool = True,
 ) -> EntryRecord:
@@ -194,7 +189,7 @@ def log_entry(
     )
 
 
-def log_win(store: Store, text: str, *, now: datetime, at: datetime | None = None,
+def log_win(store: HabitStore, text: str, *, now: datetime, at: datetime | None = None,
             commitment_id: str | None = None, kind: str = "win") -> EntryRecord:
     """A line in the wins log (or, with kind, an experiment's outcome or a plain note)."""
     if kind not in ("win", "experiment", "note"):
@@ -224,14 +219,14 @@ class ProudLogged:
     count: ProudCount
 
 
-def log_proud(store: Store, text: str, *, now: datetime, tz: tzinfo, at: datetime | None = None,
+def log_proud(store: HabitStore, text: str, *, now: datetime, tz: tzinfo, at: datetime | None = None,
               commitment_id: str | None = None, target: int | None = None) -> ProudLogged:
     """One proud thing; the count is for the local ISO week the entry's time falls in."""
     entry = log_entry(store, "proud", text, now=now, at=at, commitment_id=commitment_id)
     return ProudLogged(entry, proud_count(store, at=entry.at, now=now, tz=tz, target=target))
 
 
-def proud_count(store: Store, *, at: datetime, now: datetime, tz: tzinfo,
+def proud_count(store: HabitStore, *, at: datetime, now: datetime, tz: tzinfo,
                 target: int | None) -> ProudCount:
     week = week_of(at, tz)
     start, end = week.bounds(tz)
@@ -239,12 +234,12 @@ def proud_count(store: Store, *, at: datetime, now: datetime, tz: tzinfo,
     return ProudCount(count, target, week, week == week_of(now, tz))
 
 
-def log_pause(store: Store, note: str | None, *, now: datetime, at: datetime | None = None,
+def log_pause(store: HabitStore, note: str | None, *, now: datetime, at: datetime | None = None,
               commitment_id: str | None = None) -> EntryRecord:
     return log_entry(store, "pause", note, now=now, at=at, commitment_id=commitment_id, required=False)
 
 
-def log_peer(store: Store, note: str | None, *, now: datetime, at: datetime | None = None,
+def log_peer(store: HabitStore, note: str | None, *, now: datetime, at: datetime | None = None,
              peer: str | None = None, reply: str | None = None,
              commitment_id: str | None = None) -> EntryRecord:
     """The weekly peer check happened; the peer's one sentence (reply) can be kept."""
@@ -252,26 +247,26 @@ def log_peer(store: Store, note: str | None, *, now: datetime, at: datetime | No
                      commitment_id=commitment_id, required=False)
 
 
-def log_reflection(store: Store, text: str | None, *, now: datetime, at: datetime | None = None,
+def log_reflection(store: HabitStore, text: str | None, *, now: datetime, at: datetime | None = None,
                    commitment_id: str | None = None) -> EntryRecord:
     return log_entry(store, "reflection", text, now=now, at=at, commitment_id=commitment_id,
                      required=False)
 
 
-def log_step(store: Store, text: str | None, *, now: datetime, at: datetime | None = None,
+def log_step(store: HabitStore, text: str | None, *, now: datetime, at: datetime | None = None,
              commitment_id: str | None = None) -> EntryRecord:
     """The grounding pause, and the one tiny step said in words (may be left unsaid)."""
     return log_entry(store, "step", text, now=now, at=at, commitment_id=commitment_id, required=False)
 
 
-def edit_entry(store: Store, entry_id: int, text: str) -> EntryRecord:
+def edit_entry(store: HabitStore, entry_id: int, text: str) -> EntryRecord:
     entry = store.get_entry(entry_id)
     words = clean_text(text, what=f"the {KIND_WORDS.get(entry.kind, entry.kind)}",
                        multiline=is_multiline_kind(entry.kind))
     return store.edit_entry(entry_id, words)
 
 
-def last_entry(store: Store) -> EntryRecord:
+def last_entry(store: HabitStore) -> EntryRecord:
     """The entry saved most recently (by when it was saved, not by --at)."""
     entry = store.last_entry()
     if entry is None:
@@ -279,14 +274,14 @@ def last_entry(store: Store) -> EntryRecord:
     return entry
 
 
-def undo_entry(store: Store, entry_id: int) -> EntryRecord:
+def undo_entry(store: HabitStore, entry_id: int) -> EntryRecord:
     return store.delete_entry(entry_id)
 
 
 # ---------------------------------------------------------------- reading
 
 
-def history(store: Store, *, since: datetime | None = None, kinds: Iterable[str] | None = None,
+def history(store: HabitStore, *, since: datetime | None = None, kinds: Iterable[str] | None = None,
             limit: int | None = None) -> list[EntryRecord]:
     """Entries oldest first; with a limit, the newest `limit` of them (still oldest first)."""
     if limit is not None and limit < 1:
@@ -295,7 +290,7 @@ def history(store: Store, *, since: datetime | None = None, kinds: Iterable[str]
     return list(reversed(rows))
 
 
-def entries_on(store: Store, day: date, *, tz: tzinfo) -> list[EntryRecord]:
+def entries_on(store: HabitStore, day: date, *, tz: tzinfo) -> list[EntryRecord]:
     """Entries of one local day (a late-night entry stays on the day it was made)."""
     start, end = day_bounds(day, tz)
     return store.entries(since=start, until=end)
@@ -315,7 +310,7 @@ class Today:
     upcoming: tuple[Upcoming, ...]
 
 
-def today(store: Store, commitments: Sequence[Commitment], *, now: datetime, tz: tzinfo,
+def today(store: HabitStore, commitments: Sequence[Commitment], *, now: datetime, tz: tzinfo,
           peer_slot: str | None = None, upcoming: int = 4) -> Today:
     """What was logged today (local day) and the next reminders due, soonest first."""
     from habit.schedule import next_fires, with_peer_slot  # pure maths; no APScheduler here

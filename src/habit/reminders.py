@@ -20,7 +20,7 @@ from habit.weeks import day_bounds, local_day, week_of
 if TYPE_CHECKING:
     from habit.config import Config
     from habit.plans import Commitment
-    from habit.store import Store
+    from habit.records import HabitStore
 
 MAX_QUIET = timedelta(hours=24)
 
@@ -49,7 +49,7 @@ def period(commitment: Commitment, due: datetime, tz: tzinfo) -> tuple[datetime,
     return day_bounds(local_day(due, tz), tz)
 
 
-def done_count(commitment: Commitment, store: Store, since: datetime, until: datetime) -> int:
+def done_count(commitment: Commitment, store: HabitStore, since: datetime, until: datetime) -> int:
     """How many times the commitment was recorded in [since, until)."""
     if commitment.kind == "start_ritual":  # the ritual leads into a block
         return len(store.blocks(since=since, until=until))
@@ -68,7 +68,7 @@ def target(commitment: Commitment) -> int:
     return 1
 
 
-def is_done(commitment: Commitment, store: Store, *, due: datetime, tz: tzinfo) -> bool:
+def is_done(commitment: Commitment, store: HabitStore, *, due: datetime, tz: tzinfo) -> bool:
     """True when the reminder would ask for something already done in its period."""
     if commitment.kind == "summary":
         return False
@@ -81,7 +81,7 @@ def is_done(commitment: Commitment, store: Store, *, due: datetime, tz: tzinfo) 
 # ---------------------------------------------------------------- the words
 
 
-def build_message(commitment: Commitment, *, store: Store, config: Config, due: datetime,
+def build_message(commitment: Commitment, *, store: HabitStore, config: Config, due: datetime,
                   now: datetime, tz: tzinfo) -> Message:
     if commitment.kind == "proud_journal":
         body = _proud_line(commitment, store, due, tz)
@@ -104,14 +104,14 @@ def plan_line(commitment: Commitment) -> str:
     return " — ".join(parts)
 
 
-def _proud_line(commitment: Commitment, store: Store, due: datetime, tz: tzinfo) -> str:
+def _proud_line(commitment: Commitment, store: HabitStore, due: datetime, tz: tzinfo) -> str:
     start, end = week_of(due, tz).bounds(tz)
     count = done_count(commitment, store, start, end)
     line = f"{count} of {target(commitment)} so far this week"
     return f"{line}. {commitment.steps[0]}" if commitment.steps else line
 
 
-def _peer_line(commitment: Commitment, store: Store, config: Config, now: datetime,
+def _peer_line(commitment: Commitment, store: HabitStore, config: Config, now: datetime,
                tz: tzinfo) -> str:
     from habit.review import peer_status
 

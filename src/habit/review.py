@@ -54,7 +54,7 @@ from habit.weeks import IsoWeek, local_day, local_midnight, parse_week, week_of
 if TYPE_CHECKING:
     from habit.config import PeerConfig
     from habit.plans import Commitment
-    from habit.store import BlockRecord, EntryRecord, ReminderRecord, Store
+    from habit.records import BlockRecord, EntryRecord, HabitStore, ReminderRecord
 
 HISTORY_WEEKS = 4
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -234,7 +234,7 @@ def week_range(week: IsoWeek, tz: tzinfo, *, history: int = HISTORY_WEEKS) -> tu
     return start, end
 
 
-def fetch_week_records(store: Store, week: IsoWeek, tz: tzinfo, *,
+def fetch_week_records(store: HabitStore, week: IsoWeek, tz: tzinfo, *,
                        history: int = HISTORY_WEEKS) -> WeekRecords:
     since, until = week_range(week, tz, history=history)
     return WeekRecords(
@@ -244,7 +244,7 @@ def fetch_week_records(store: Store, week: IsoWeek, tz: tzinfo, *,
     )
 
 
-def review_week(store: Store | None, week: IsoWeek, *, tz: tzinfo, now: datetime,
+def review_week(store: HabitStore | None, week: IsoWeek, *, tz: tzinfo, now: datetime,
                 commitments: Sequence[Commitment], peer: PeerConfig) -> WeekReview:
     """Fetch and compute; `store=None` (no data file yet) reviews an empty week."""
     records = fetch_week_records(store, week, tz) if store is not None else WeekRecords()

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from habit.notify import Delivery, Notifier
     from habit.paths import HomePaths
     from habit.plans import Commitment
-    from habit.store import Store
+    from habit.records import FullStore
 
 WATCH_SECONDS = 60
 DRIFT_SECONDS = 90  # wall clock moved this much against the monotonic one: a suspend or a reset
@@ -79,7 +79,7 @@ class ReminderService:
     """Decides and sends; `run()` adds the scheduler. Prints nothing: `log` gets calm lines."""
 
     def __init__(self, *, paths: HomePaths, clock: Clock, tz: tzinfo, notifier: Notifier,
-                 store: Callable[[], Store], log: Callable[[str], None],
+                 store: Callable[[], FullStore], log: Callable[[str], None],
                  spawn: list[str] | None = None, runner: Callable = subprocess.run) -> None:
         self.paths = paths
         self.clock = clock
@@ -199,7 +199,7 @@ class ReminderService:
                                    channel=delivery.channel, title=message.title, body=message.body)
             return self._report(Outcome(item.id, fire.due, "sent", message.title, delivery))
 
-    def _already_sent(self, item: Commitment, fire: Fire, store: Store) -> bool:
+    def _already_sent(self, item: Commitment, fire: Fire, store: FullStore) -> bool:
         if item.id == SUMMARY_ID:
             return self._summary_path(fire).exists()
         return bool(store.reminders(commitment_id=item.id, since=fire.due,
@@ -210,7 +210,7 @@ class ReminderService:
 
         return self.paths.reviews_dir / f"{week_of(fire.due, self.tz)}.md"
 
-    def _write_summary(self, store: Store, fire: Fire, now: datetime):
+    def _write_summary(self, store: FullStore, fire: Fire, now: datetime):
         """The week's review as Markdown in the data home (0600); the message says where."""
         from habit.catalog import load_catalog
         from habit.paths import ensure_home, write_private

@@ -20,7 +20,7 @@ from habit.plans import WEEKDAYS, Commitment, parse_hhmm
 from habit.text import clean_text
 
 if TYPE_CHECKING:
-    from habit.store import Store
+    from habit.records import HabitStore
     from habit.weeks import IsoWeek
 
 # When the user gives no need (a flag, or Enter at the prompt), line 2 asks for the gentlest thing.
@@ -239,7 +239,7 @@ def remove_webhook(paths: HomePaths) -> bool:
 # ---------------------------------------------------------------- the week, from the review
 
 
-def share_week(store: Store | None, catalog: Catalog, *, week: IsoWeek, tz: tzinfo, now: datetime,
+def share_week(store: HabitStore | None, catalog: Catalog, *, week: IsoWeek, tz: tzinfo, now: datetime,
                config: Config, need: str | None) -> str:
     """The peer text for `week`: the review's share facts (blocks, focused minutes, wins) filled in."""
     from habit.review import WeekRecords, compute_week, fetch_week_records, share_facts

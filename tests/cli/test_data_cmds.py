@@ -184,7 +184,7 @@ def test_a_file_that_appears_while_the_copy_is_made_is_not_replaced(store, tmp_p
         target.write_text("theirs")
         return real_connect(*args, **kwargs)
 
-    monkeypatch.setattr("habit.store.sqlite3.connect", connect_and_race)
+    monkeypatch.setattr("habit.db.store.sqlite3.connect", connect_and_race)
     with pytest.raises(StoreError, match="already exists"):
         store.backup_to(target)
     assert target.read_text() == "theirs"

@@ -65,8 +65,8 @@ def test_tab_completion_of_a_command_name_loads_nothing_heavy():
 @pytest.mark.parametrize("args", [["log", "ran check X"], ["proud", "asked for help"], ["pause"]])
 def test_a_quick_log_without_the_service_loads_nothing_heavy(home, args):
     """No service: the command writes through the light store (plain sqlite3) into a ready file."""
+    from habit.db.store import open_store
     from habit.paths import ensure_home
-    from habit.store import open_store
 
     ensure_home(home)
     open_store(home).close()
@@ -80,7 +80,7 @@ def test_the_first_quick_log_creates_the_file_through_the_full_store(home):
     out, loaded = _run_cli(["log", "the first line"], {})
     assert "Saved your win" in out
     assert "sqlmodel" in loaded  # creating and migrating is the full store's job
-    from habit.store import open_store
+    from habit.db.store import open_store
 
     assert [e.text for e in open_store(home).entries()] == ["the first line"]
 
@@ -96,7 +96,7 @@ def _statements_during(action) -> list[tuple[str, tuple]]:
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    from habit import entrysql
+    from habit.db import light as entrysql
 
     seen: list[tuple[str, tuple]] = []
 
@@ -134,7 +134,7 @@ ORPHAN_LOOKUP = "WHERE block.status = "
 def _history(home, clock) -> None:
     from datetime import timedelta
 
-    from habit.store import open_store
+    from habit.db.store import open_store
 
     history = open_store(home)
     for days in range(0, 400, 3):  # some history on both sides of the week

@@ -33,7 +33,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from habit.paths import HomePaths
-from habit.store import open_store
+from habit.db.store import open_store
 
 home, tag = sys.argv[1], sys.argv[2]
 store = open_store(HomePaths(Path(home)))
@@ -148,9 +148,9 @@ def test_sigkill_of_a_store_writer_loses_nothing_it_reported(tmp_path):
 
 
 def _reopen(home: Path, where: str) -> None:
-    from habit.models import SCHEMA_VERSION
+    from habit.db.schema import SCHEMA_VERSION
+    from habit.db.store import open_store
     from habit.paths import HomePaths
-    from habit.store import open_store
 
     store = open_store(HomePaths(home))
     try:

@@ -115,8 +115,8 @@ def test_bad_input_in_a_real_process_is_one_line(tmp_path):
 def test_history_into_a_pipe_closed_early_is_calm(tmp_path):
     for i in range(3):
         assert run(["log", f"win {i}"], tmp_path).returncode == 0
+    from habit.db.store import open_store
     from habit.paths import HomePaths
-    from habit.store import open_store
 
     store = open_store(HomePaths(tmp_path))
     at = store.entries()[0].at

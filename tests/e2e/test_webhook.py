@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from habit.db.store import open_store
 from habit.paths import HomePaths
-from habit.store import open_store
 
 pytestmark = pytest.mark.e2e
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from habit.data import make_backup
+from habit.db.store import open_store
 from habit.paths import HomePaths
-from habit.store import open_store
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +34,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from habit.paths import HomePaths
-from habit.store import open_store
+from habit.db.store import open_store
 
 home, tag, count, go = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
 store = open_store(HomePaths(home))

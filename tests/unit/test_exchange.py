@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from habit import logs
+from habit.db.store import open_store
 from habit.exchange import CSV_COLUMNS, ImportProblem, export_data, import_file, read_export
 from habit.paths import HomePaths
-from habit.store import open_store
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 19, 13, 0, 0, 123456, tzinfo=UTC)

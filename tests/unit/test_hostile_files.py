@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from habit.models import SCHEMA_VERSION
+from habit.db.schema import SCHEMA_VERSION
 
 WRITE = ("log", "a small win")
 COMMANDS = [("init",), ("plan", "list"), WRITE]
@@ -187,7 +187,7 @@ def test_a_full_database_page_limit_says_so(habit, some_data, monkeypatch):
     """Anywhere (no mount needed): SQLite's page limit gives the same "disk is full" error."""
     from sqlalchemy import event
 
-    from habit import store as store_module
+    from habit.db import store as store_module
 
     real = store_module.make_engine
 
@@ -205,7 +205,7 @@ def test_a_full_database_page_limit_says_so(habit, some_data, monkeypatch):
 
     from types import SimpleNamespace
 
-    from habit import entrysql
+    from habit.db import light as entrysql
 
     def capped_light(*args, **kwargs):  # the light store (plain sqlite3) is capped alike
         conn = sqlite3.connect(*args, **kwargs)

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from habit import store as store_module
+from habit.db import store as store_module
+from habit.db.schema import SCHEMA_VERSION
+from habit.db.store import open_store
 from habit.errors import StoreError
-from habit.models import SCHEMA_VERSION
-from habit.store import open_store
+from habit.records import ENTRY_KINDS
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "habit-schema1.db"
 TABLES = ("block", "entry", "reminder")
@@ -97,7 +98,7 @@ def test_opening_the_first_schema_keeps_every_row(home, old_file):
 def test_the_store_reads_old_rows_as_records(home, old_file):
     store = open_store(home)
     entries = store.entries()
-    assert [e.kind for e in entries] == list(store_module.ENTRY_KINDS)
+    assert [e.kind for e in entries] == list(ENTRY_KINDS)
     assert entries[4].text == "Ünïcode, 'quotes', \"double\", emoji 🌱 and a\nnewline"
     assert entries[6].text == "'; DROP TABLE entry; --"
     assert entries[0].at.tzinfo is not None
@@ -143,9 +144,7 @@ def test_migrations_build_exactly_the_schema_models_py_describes(tmp_path, home)
 
 
 def test_a_step_that_stops_halfway_leaves_the_file_as_it_was(home, old_file, monkeypatch):
-    def broken_step(conn):
-        conn.exec_driver_sql("CREATE TABLE half_done (x INTEGER)")
-        conn.exec_driver_sql("INSERT INTO entry_that_does_not_exist VALUES (1)")
+    broken_step = ("CREATE TABLE half_done (x INTEGER)", "INSERT INTO entry_that_does_not_exist VALUES (1)")
 
     steps = [*store_module.MIGRATIONS, broken_step]
     monkeypatch.setattr(store_module, "MIGRATIONS", steps)
@@ -176,8 +175,7 @@ def test_a_newer_schema_is_refused_and_left_untouched(home, old_file):
 
 def _with_extra_step(monkeypatch) -> None:
     """A schema one step newer than today's: a table that cannot be created twice."""
-    def extra(conn):
-        conn.exec_driver_sql("CREATE TABLE extra_step (x INTEGER)")
+    extra = ("CREATE TABLE extra_step (x INTEGER)",)
 
     steps = [*store_module.MIGRATIONS, extra]
     monkeypatch.setattr(store_module, "MIGRATIONS", steps)

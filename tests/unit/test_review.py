@@ -16,6 +16,7 @@ from habit.catalog import load_catalog
 from habit.clock import SystemClock
 from habit.config import Config, PeerConfig
 from habit.errors import UsageProblem
+from habit.records import BlockRecord, EntryRecord, ReminderRecord
 from habit.review import (
     WeekRecords,
     choose_week,
@@ -26,7 +27,6 @@ from habit.review import (
     review_week,
     share_facts,
 )
-from habit.store import BlockRecord, EntryRecord, ReminderRecord
 from habit.weeks import IsoWeek, week_of
 from plan_support import BRIEF_PLANS
 

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from habit.db.schema import SCHEMA_VERSION
+from habit.db.store import open_store
 from habit.errors import StoreError
-from habit.models import SCHEMA_VERSION
 from habit.paths import HomePaths, resolve_home
-from habit.store import open_store
 
 
 def test_aware_time_round_trips_as_utc(store):

@@ -12,8 +12,8 @@ from habit.paths import HomePaths, resolve_home
 if TYPE_CHECKING:
     from habit.catalog import Catalog
     from habit.config import Config
-    from habit.entrysql import LightStore
-    from habit.store import Store
+    from habit.db.light import LightStore
+    from habit.db.store import Store
 
 
 @dataclass
@@ -34,7 +34,7 @@ class AppContext:
         """Open the data file on first use, and close any block a killed process left running."""
         if self._store is None:
             from habit.blocklock import recover_orphans
-            from habit.store import open_store
+            from habit.db.store import open_store
 
             self._store = open_store(self.paths)
             if self._store.upgrade_copy is not None:
@@ -54,7 +54,7 @@ class AppContext:
         if self._store is not None:
             return self._store
         if self._light is None:
-            from habit.entrysql import open_light
+            from habit.db.light import open_light
 
             self._light = open_light(self.paths, fallback=self.store)
         return self._light if self._light is not None else self.store()

@@ -17,7 +17,7 @@ import typer
 from habit.cli.context import AppContext
 
 if TYPE_CHECKING:
-    from habit.store import EntryRecord
+    from habit.records import EntryRecord
 
 AT_HELP = 'When it happened, if not now: "21:30", "yesterday 21:30", "2026-11-18 21:30".'
 JSON_HELP = "Print the saved entry as JSON (fields in the README)."

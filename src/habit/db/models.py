@@ -1,6 +1,7 @@
 """SQLModel tables and the UTC datetime column type; nothing else.
 
-This is the one definition of the schema. Only store.py opens sessions on it.
+The same tables habit.db.schema's DDL creates (tests/unit/test_migrations.py compares them).
+Only habit.db.store opens sessions on them.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, Index, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Column, Field, SQLModel
-
-SCHEMA_VERSION = 2
 
 
 class UTCDateTime(TypeDecorator):

@@ -12,13 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session
 
-from habit import entrysql, logs, models
-from habit import store as store_module
 from habit.blocklock import hold
-from habit.entrysql import LightStore, open_light
-from habit.models import Entry
+from habit.db import schema
+from habit.db.light import LightStore, open_light
+from habit.db.models import Entry
+from habit.db.store import open_store
 from habit.paths import ensure_home
-from habit.store import open_store
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "habit-schema1.db"
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -51,7 +50,7 @@ def _light(home, fallback=None) -> LightStore:
 
 
 def test_the_light_store_writes_the_very_text_sqlalchemy_writes(home, ready):
-    """The ORM's own DateTime through UTCDateTime, against entrysql, byte for byte."""
+    """The ORM's own DateTime through UTCDateTime, against the light store, byte for byte."""
     light = _light(home)
     try:
         for n, moment in enumerate(MOMENTS):
@@ -115,19 +114,12 @@ def test_naive_times_and_unknown_kinds_are_refused_before_anything_is_written(ho
     assert ready.entries() == []
 
 
-def test_the_constants_match_the_schema_and_the_store():
-    assert entrysql.SCHEMA_VERSION == models.SCHEMA_VERSION
-    assert entrysql.BUSY_TIMEOUT_MS == store_module.BUSY_TIMEOUT_MS
-    assert logs.ENTRY_KINDS == store_module.ENTRY_KINDS
-    assert entrysql.EntryRecord is store_module.EntryRecord
-
-
 def test_the_light_connection_has_the_stores_pragmas(home, ready):
     light = _light(home)
     try:
         pragma = lambda name: light.conn.execute(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
         assert (pragma("busy_timeout"), pragma("journal_mode"), pragma("synchronous"),
-                pragma("foreign_keys")) == (entrysql.BUSY_TIMEOUT_MS, "wal", 2, 1)
+                pragma("foreign_keys")) == (schema.BUSY_TIMEOUT_MS, "wal", 2, 1)
     finally:
         light.close()
 
@@ -160,7 +152,7 @@ def test_an_old_file_is_migrated_by_the_full_store(habit, home, ctx):
     assert "Saved your win" in result.output
     assert "the old one is kept as" in result.output
     with sqlite3.connect(home.db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == models.SCHEMA_VERSION
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     assert ctx.store().entries(newest_first=True)[0].text == "after the upgrade"
 
 
@@ -193,7 +185,7 @@ def test_a_file_that_is_not_a_ready_database_is_left_to_the_full_store(home, con
 
 def test_a_file_from_a_newer_habit_is_left_untouched(habit, home, ready):
     with sqlite3.connect(home.db) as conn:
-        conn.execute(f"PRAGMA user_version={models.SCHEMA_VERSION + 1}")
+        conn.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION + 1}")
     assert open_light(home) is None
     result = habit("log", "x", ok=False)
     assert result.exit_code != 0

@@ -1,6 +1,7 @@
-"""The store: engine, PRAGMAs, migrations, and the one place each kind of row is written.
+"""The full store on SQLModel: creates and migrates files (with habit.db.schema's DDL), blocks,
+reminders, import, edit, backup. Entry rows go in through schema.INSERT_ENTRY, as in the light store.
 
-Sessions are short; every function returns plain frozen records, never ORM rows.
+Sessions are short; every function returns plain frozen records (habit.records), never ORM rows.
 """
 
 from __future__ import annotations
@@ -9,10 +10,8 @@ import errno
 import os
 import sqlite3
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -21,50 +20,17 @@ from sqlalchemy import event, func
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine, select
 
-from habit import entrysql
-from habit.entrysql import EntryRecord
+from habit.db import schema
+from habit.db.models import Block, Entry, Reminder
+from habit.db.schema import BUSY_TIMEOUT_MS, MIGRATIONS, SCHEMA_VERSION, new_uid
 from habit.errors import NotFound, StoreError
-from habit.models import SCHEMA_VERSION, Block, Entry, Reminder
 from habit.paths import HomePaths, ensure_home
+from habit.records import ENTRY_KINDS, BlockRecord, EntryRecord, ReminderRecord
 
-ENTRY_KINDS = ("win", "proud", "pause", "peer", "reflection", "step", "experiment", "note")
-BUSY_TIMEOUT_MS = entrysql.BUSY_TIMEOUT_MS
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 T = TypeVar("T")
 
 
 # ---------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class BlockRecord:
-    id: int
-    uid: str
-    commitment_id: str | None
-    started_at: datetime
-    planned_minutes: int
-    goal: str
-    label: str | None
-    status: str
-    last_seen_at: datetime
-    ended_at: datetime | None
-    actual_seconds: int | None
-
-    @property
-    def actual_minutes(self) -> int:
-        """Whole minutes, rounded to nearest; a block under a minute still shows as 0."""
-        return round((self.actual_seconds or 0) / 60)
-
-
-@dataclass(frozen=True)
-class ReminderRecord:
-    id: int
-    commitment_id: str
-    due_at: datetime
-    sent_at: datetime
-    channel: str
-    title: str
-    body: str
 
 
 def _entry(row: Entry) -> EntryRecord:
@@ -85,10 +51,6 @@ def _reminder(row: Reminder) -> ReminderRecord:
     return ReminderRecord(
         row.id, row.commitment_id, row.due_at, row.sent_at, row.channel, row.title, row.body
     )
-
-
-def new_uid() -> str:
-    return uuid.uuid4().hex
 
 
 # ---------------------------------------------------------------- opening
@@ -115,13 +77,13 @@ def open_store(paths: HomePaths, *, create: bool = True) -> Store:
 def _check_header(db: Path) -> None:
     try:
         with db.open("rb") as handle:
-            head = handle.read(len(_SQLITE_MAGIC))
+            head = handle.read(len(schema.SQLITE_MAGIC))
     except IsADirectoryError as err:
         raise StoreError(f"{db} is a folder, not a habit data file; it was left untouched. "
                          "Move it away or set HABIT_HOME to another folder.") from err
     except OSError as err:
         raise StoreError(f"cannot read {db} ({err.strerror}); check its permissions.") from err
-    if head and head != _SQLITE_MAGIC:
+    if head and head != schema.SQLITE_MAGIC:
         raise StoreError(
             f"{db} is not a habit data file (not SQLite); it was left untouched. "
             "Move it away or set HABIT_HOME to another folder."
@@ -185,7 +147,7 @@ def make_engine(db: Path):
     def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every test
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _on_begin)
         cursor = dbapi_conn.cursor()
-        for pragma in entrysql.PRAGMAS:  # busy_timeout, WAL, synchronous=FULL, foreign_keys
+        for pragma in schema.PRAGMAS:  # busy_timeout, WAL, synchronous=FULL, foreign_keys
             cursor.execute(pragma)
         cursor.close()
 
@@ -298,7 +260,8 @@ class Store:
                 if version > 0 or tables.scalar():
                     self.upgrade_copy = self.backup_to(self._free_name(f"{self.db.name}.v{version}", ".bak"))
                 for step in MIGRATIONS[version:SCHEMA_VERSION]:
-                    step(conn)
+                    for statement in step:
+                        conn.exec_driver_sql(statement)
                 conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
         except (OperationalError, DatabaseError) as err:
             raise translate(err, self.db) from err
@@ -368,16 +331,16 @@ class Store:
     ) -> EntryRecord:
         if kind not in ENTRY_KINDS:
             raise ValueError(f"unknown entry kind {kind!r}")
-        record = entrysql.new_entry(
+        record = schema.new_entry(
             kind, text, at, created_at=created_at, commitment_id=commitment_id,
             block_id=block_id, peer=peer, reply=reply, uid=uid or new_uid(),
         )
 
         def action(session: Session) -> EntryRecord:
-            # The same statement the light path runs (habit.entrysql): one writer of entry rows.
+            # The same statement the light store runs (habit.db.schema): one INSERT of entry rows.
             result = session.connection().exec_driver_sql(
-                entrysql.INSERT_ENTRY, entrysql.entry_values(record))
-            return entrysql.with_id(record, result.lastrowid)
+                schema.INSERT_ENTRY, schema.entry_values(record))
+            return schema.with_id(record, result.lastrowid)
 
         return self._write(action)
 
@@ -399,9 +362,9 @@ class Store:
         return self._read(lambda s: [_entry(row) for row in s.exec(query)])
 
     def count_entries(self, kind: str, since: datetime, until: datetime) -> int:
-        values = entrysql.count_values(kind, since, until)
+        values = schema.count_values(kind, since, until)
         return self._read(lambda s: int(
-            s.connection().exec_driver_sql(entrysql.COUNT_ENTRIES, values).scalar() or 0))
+            s.connection().exec_driver_sql(schema.COUNT_ENTRIES, values).scalar() or 0))
 
     def get_entry(self, entry_id: int) -> EntryRecord:
         def action(session: Session) -> EntryRecord:
@@ -590,72 +553,3 @@ class Store:
 
     def block_uids(self) -> dict[int, str]:
         return self._read(lambda s: {i: u for u, i in s.exec(select(Block.uid, Block.id)).all()})
-
-
-# Schema 1 as first released, frozen: never edit it. A change to models.py needs a new step
-# appended below (tests/unit/test_migrations.py compares the migrated file with models.py).
-# IF NOT EXISTS: a pre-release file has these tables at user_version 0; step 1 then only stamps it.
-_SCHEMA_1 = (
-    """CREATE TABLE IF NOT EXISTS block (
-	id INTEGER NOT NULL,
-	uid VARCHAR NOT NULL,
-	commitment_id VARCHAR,
-	started_at DATETIME NOT NULL,
-	planned_minutes INTEGER NOT NULL,
-	goal VARCHAR NOT NULL,
-	label VARCHAR,
-	status VARCHAR NOT NULL,
-	last_seen_at DATETIME NOT NULL,
-	ended_at DATETIME,
-	actual_seconds INTEGER,
-	PRIMARY KEY (id),
-	UNIQUE (uid)
-)""",
-    "CREATE INDEX IF NOT EXISTS ix_block_started_at ON block (started_at)",
-    """CREATE TABLE IF NOT EXISTS reminder (
-	id INTEGER NOT NULL,
-	commitment_id VARCHAR NOT NULL,
-	due_at DATETIME NOT NULL,
-	sent_at DATETIME NOT NULL,
-	channel VARCHAR NOT NULL,
-	title VARCHAR NOT NULL,
-	body VARCHAR NOT NULL,
-	PRIMARY KEY (id),
-	UNIQUE (commitment_id, due_at)
-)""",
-    "CREATE INDEX IF NOT EXISTS ix_reminder_due_at ON reminder (due_at)",
-    "CREATE INDEX IF NOT EXISTS ix_reminder_commitment_id ON reminder (commitment_id)",
-    """CREATE TABLE IF NOT EXISTS entry (
-	id INTEGER NOT NULL,
-	uid VARCHAR NOT NULL,
-	kind VARCHAR NOT NULL,
-	text VARCHAR NOT NULL,
-	at DATETIME NOT NULL,
-	created_at DATETIME NOT NULL,
-	commitment_id VARCHAR,
-	block_id INTEGER,
-	peer VARCHAR,
-	reply VARCHAR,
-	PRIMARY KEY (id),
-	UNIQUE (uid),
-	FOREIGN KEY(block_id) REFERENCES block (id) ON DELETE SET NULL
-)""",
-    "CREATE INDEX IF NOT EXISTS ix_entry_at ON entry (at)",
-    "CREATE INDEX IF NOT EXISTS ix_entry_kind_at ON entry (kind, at)",
-)
-
-
-def _migrate_to_1(conn) -> None:
-    for statement in _SCHEMA_1:
-        conn.exec_driver_sql(statement)
-
-
-def _migrate_to_2(conn) -> None:
-    # Every command looks for running blocks when it opens the store, and `undo` for the entry
-    # saved last: at 20,000 blocks / 100,000 entries these were 10 ms / 68 ms scans, now 0.01 ms.
-    conn.exec_driver_sql("CREATE INDEX ix_block_running ON block (status) WHERE status = 'running'")
-    conn.exec_driver_sql("CREATE INDEX ix_entry_created_at ON entry (created_at)")
-
-
-# MIGRATIONS[n] takes a file at schema n to n+1. Append, never edit, a released step.
-MIGRATIONS: list[Callable] = [_migrate_to_1, _migrate_to_2]
