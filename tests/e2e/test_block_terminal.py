@@ -6,18 +6,33 @@ its own tmux server (-L) so it never touches anyone's sessions.
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import time
 from pathlib import Path
 
 import pytest
+from e2e_support import wait_for
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(shutil.which("tmux") is None,
                        reason="tmux is not installed (scripts/test-deps.sh installs it)"),
 ]
+
+# "  write tests  ━━━━━━━╸            09:40 left" (without colour the part still to go is blank)
+BAR = re.compile(r"^  (?P<goal>\S.*?)  (?P<bar>[━╸╺ ]*?) *(?P<m>\d+):(?P<s>\d\d) left\s*$")
+
+
+def _bar(screen: str) -> re.Match | None:
+    """The live bar line of the screen, if it shows one."""
+    return next((m for line in screen.splitlines() if (m := BAR.match(line))), None)
+
+
+def _seconds(bar: re.Match) -> int:
+    return int(bar.group("m")) * 60 + int(bar.group("s"))
+
 
 def rows(home: Path, sql: str) -> list[tuple]:
     conn = sqlite3.connect(f"file:{home / 'habit.db'}?mode=ro", uri=True, timeout=10)
@@ -68,12 +83,14 @@ def test_ritual_block_and_one_keystroke_wins_line(tmp_path, tmux_factory):
 def test_the_bar_shows_time_left_and_ctrl_c_still_counts(tmp_path, tmux_factory):
     term = tmux_factory(tmp_path, ["start-block", "--no-ritual", "--minutes", "10", "--goal",
                                    "write tests"], seconds_per_minute=3)
-    shown = term.expect(" left")
-    assert "write tests" in shown.splitlines()[-1] or "write tests" in shown
-    first = [line for line in shown.splitlines() if " left" in line][0]
-    time.sleep(2)
-    later = [line for line in term.screen().splitlines() if " left" in line][0]
-    assert first != later  # it counts down
+    first = _bar(term.expect(" left"))
+    # the live bar itself: the goal, then the bar, then the time left of the 10 minutes
+    assert first is not None and first.group("goal") == "write tests"
+    assert 0 < _seconds(first) <= 10 * 60
+    later = wait_for(lambda: (bar := _bar(term.screen())) and _seconds(bar) < _seconds(first)
+                     and bar.group("bar").count("━") > first.group("bar").count("━") and bar,
+                     timeout=20, what="the bar to fill as the time left counts down")
+    assert later.group("goal") == "write tests"
     term.keys("C-c")
     shown = term.expect("> ran write tests;")
     assert "— that still counts." in shown and "Stopped after" in shown

@@ -10,7 +10,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +37,7 @@ from habit.db.store import open_store
 
 home, tag, count, go = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
 store = open_store(HomePaths(home))
+print("ready", flush=True)  # imported and opened: the parent starts every writer together
 while not go.exists():
     pass
 t0 = datetime(2026, 11, 19, 13, 0, tzinfo=UTC)
@@ -75,12 +75,25 @@ def _rows(db: Path, sql: str) -> list[tuple]:
 
 
 def _start_writers(home: Path, go: Path, count: int, tags: list[str]) -> list[subprocess.Popen]:
+    """Writers that have each imported habit and opened the file (each said "ready")."""
     env = {**os.environ, "HABIT_HOME": str(home)}
-    return [
+    procs = [
         subprocess.Popen([sys.executable, "-c", WRITER, str(home), tag, str(count), str(go)],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         for tag in tags
     ]
+    for proc in procs:
+        assert proc.stdout.readline() == "ready\n", proc.stderr.read()
+    return procs
+
+
+def _wins_reported(writer: subprocess.Popen, more_than: int, seen: int) -> int:
+    """Read the writer's reports until it has reported more than `more_than` wins in all."""
+    while seen <= more_than:
+        line = writer.stdout.readline()
+        assert line, "the writer stopped before the backups were taken"
+        seen += line.startswith("entry ")
+    return seen
 
 
 def test_a_thousand_mixed_writes_from_three_processes(tmp_path):
@@ -88,8 +101,7 @@ def test_a_thousand_mixed_writes_from_three_processes(tmp_path):
     open_store(HomePaths(home)).close()  # created once, as `habit init` would
     go = tmp_path / "go"
     procs = _start_writers(home, go, WRITES_EACH, [f"w{i}" for i in range(WRITERS)])
-    time.sleep(1.5)  # let every writer import and open the file, then start them together
-    go.touch()
+    go.touch()  # every writer is ready: they start together
     results = [proc.communicate(timeout=120) for proc in procs]
 
     for proc, (_out, err) in zip(procs, results, strict=True):
@@ -118,29 +130,32 @@ def test_a_thousand_mixed_writes_from_three_processes(tmp_path):
 
 
 def test_backups_taken_while_another_process_writes_are_consistent(tmp_path):
+    """Each backup waits until the writer has reported a win the previous backup did not hold
+    (a handshake, not timing luck), so eight backups see eight growing moments of one file."""
     paths = HomePaths(tmp_path / "home")
     open_store(paths).close()
     go = tmp_path / "go"
     go.touch()
-    (writer,) = _start_writers(paths.root, go, 2000, ["bg"])
-    counts = []
+    (writer,) = _start_writers(paths.root, go, 10**7, ["bg"])  # runs until stopped below
+    counts, seen = [], 0
     try:
-        assert writer.stdout.readline().startswith("entry bg-0")  # it is writing now
-        while len(counts) < 8 and writer.poll() is None:
-            now = datetime(2026, 11, 19, 13, len(counts), tzinfo=UTC)
-            result = make_backup(paths, now=now, tz=UTC)
+        for n in range(8):
+            seen = _wins_reported(writer, counts[-1] if counts else 0, seen)
+            result = make_backup(paths, now=datetime(2026, 11, 19, 13, n, tzinfo=UTC), tz=UTC)
             assert _rows(result.path, "PRAGMA integrity_check") == [("ok",)]
             # One moment in time: the writer adds wins in order, so a snapshot holds exactly
-            # the first k of them, with no gap.
+            # the first k of them, with no gap, and at least every win reported before it.
             wins = sorted(int(uid.split("-")[1]) for (uid,) in
                           _rows(result.path, "SELECT uid FROM entry WHERE kind = 'win'"))
-            assert wins == [n for n in range(wins[-1] + 1) if n % 5 in (0, 1)] if wins else True
+            assert wins == [k for k in range(wins[-1] + 1) if k % 5 in (0, 1)]
+            assert len(wins) >= seen
             counts.append(len(wins))  # (not all entries: the writer also adds and removes notes)
+        assert writer.poll() is None, "the writer kept writing the whole time"
     finally:
-        out, err = writer.communicate(timeout=120)
-    assert writer.returncode == 0 and err == "", err
-    assert len(counts) == 8, "the writer finished before the backups were taken; make it longer"
-    assert counts == sorted(counts) and counts[-1] > counts[0]  # taken while rows kept coming
+        writer.kill()
+        _out, err = writer.communicate(timeout=60)
+    assert err == "", err
+    assert counts == sorted(set(counts))  # strictly growing: taken while rows kept coming
 
 
 def test_the_real_cli_writes_while_a_service_writes(tmp_path):

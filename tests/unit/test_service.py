@@ -288,16 +288,17 @@ def test_peer_slot_from_config_moves_the_job(ctx, clock, notifier, logs):
 # ---------------------------------------------------------------- the scheduler wiring
 
 
-def test_jobs_carry_grace_coalesce_and_the_zone(make):
+def test_jobs_carry_grace_coalesce_and_the_zone(make, home):
     service = make(REFLECT, PROUD, RITUAL)
+    before = sorted(home.root.rglob("*"))
     scheduler = service.build_scheduler(blocking=False)
+    assert sorted(home.root.rglob("*")) == before  # jobs live in memory: no job file is written
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"_watch", "reflect", "proud", "ritual"}
     assert jobs["reflect"].misfire_grace_time == 180 * 60
     assert jobs["proud"].misfire_grace_time == 1440 * 60
     assert all(job.coalesce for job in jobs.values())
     assert scheduler.timezone is BERLIN
-    assert type(scheduler._jobstores["default"]).__name__ == "MemoryJobStore"
     trigger = jobs["ritual"].trigger
     first = trigger.get_next_fire_time(None, at(2026, 11, 20, 9, 0))
     assert first == at(2026, 11, 23, 8, 30)
