@@ -1068,21 +1068,6 @@ def draft_toml(draft: Draft) -> str:
     return head + tomli_w.dumps(draft.as_data())
 
 
-def save_draft(text: str, path: Path, *, force: bool = False) -> None:
-    """Write the draft; an existing file is kept unless `force` (nothing saved is lost)."""
-    if path.exists() and not force:
-        raise TranscriptProblem(f"{path} already exists; choose another name or add --force to replace it.")
-    if path.is_dir():
-        raise TranscriptProblem(f"{path} is a folder; give a file name like draft.toml.")
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise TranscriptProblem(f"{path} cannot be written ({err.strerror or err}).") from None
-
-
 def check_draft(draft: Draft) -> None:
     """Validate the draft with the plan checker (a bug here would be ours, not the user's)."""
     from habit.plans import parse_plan

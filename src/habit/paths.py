@@ -91,8 +91,12 @@ def ensure_home(paths: HomePaths) -> HomePaths:
     return paths
 
 
-def write_private(path: Path, data: bytes | str) -> None:
-    """Write a file atomically with mode 0600 (config, exports, summaries)."""
+def write_private(path: Path, data: bytes | str, *, replace: bool = True) -> None:
+    """Write a file atomically with mode 0600 (config, exports, summaries).
+
+    With `replace=False` a file already at `path` (even one that appeared meanwhile) is kept and
+    FileExistsError is raised: the finished copy is hard-linked into place, which cannot replace.
+    """
     raw = data.encode("utf-8") if isinstance(data, str) else data
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
@@ -102,7 +106,13 @@ def write_private(path: Path, data: bytes | str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            place_new(tmp, path)
+    except FileExistsError:
+        tmp.unlink(missing_ok=True)
+        raise
     except OSError as err:
         tmp.unlink(missing_ok=True)
         if err.errno == errno.ENOSPC:
@@ -113,3 +123,17 @@ def write_private(path: Path, data: bytes | str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def place_new(tmp: Path, target: Path) -> None:
+    """Move a finished file into place without ever replacing one already there."""
+    try:
+        os.link(tmp, target)  # atomic, and fails if the target exists
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: check, then rename
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.replace(tmp, target)
+        return
+    tmp.unlink()

@@ -169,6 +169,10 @@ def test_bad_input_is_one_line(habit, args, message):
 
 def test_unwritable_output_is_one_line(habit, lived_week, tmp_path):
     result = habit("review", "-o", str(tmp_path / "missing" / "week.md"), ok=False)
+    assert result.exit_code == 2
+    assert result.stderr == (f"habit: the folder {tmp_path / 'missing'} does not exist; "
+                             "create it or choose another place.\n")
+    result = habit("review", "-o", "/proc/week.md", ok=False)  # a folder no one can add files to
     assert result.exit_code != 0
     assert result.stderr.startswith("habit: cannot write ") and result.stderr.count("\n") == 1
 

@@ -227,7 +227,7 @@ def test_calendar_to_a_file_is_private_and_summarised(habit, tmp_path):
 
 def test_calendar_into_a_missing_folder_is_one_line(habit, tmp_path):
     result = habit("calendar", "-o", str(tmp_path / "nope" / "habit.ics"), ok=False)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "does not exist" in one_line_error(result)
 
 

@@ -31,7 +31,7 @@ def distill(
         help="The client's speaker name (default: Patient/Client, or the one asked about their plans).",
     ),
     output: Path = typer.Option(
-        None, "-o", "--output", dir_okay=False, help="Write the draft plan to FILE instead of stdout."
+        None, "-o", "--output", metavar="FILE", help="Write the draft plan to FILE (mode 0600); - for stdout."
     ),
     force: bool = typer.Option(False, "--force", help="With -o: replace FILE if it exists."),
     fmt: Format = typer.Option(
@@ -51,9 +51,14 @@ def distill(
 
     Example: habit distill call.vtt --client Sam --activate
     """
-    from habit.distill import distill_file, draft_toml, save_draft
+    from habit.distill import distill_file, draft_toml
+    from habit.output import check_target, is_stdout, write_output
 
     app_ctx: AppContext = ctx.obj
+    if is_stdout(output):
+        output = None
+    else:
+        check_target(output, force=force, example="draft.toml")
     if transcript == "-" and sys.stdin.isatty():
         typer.echo("Paste the transcript, then press Ctrl-D on a new line.", err=True)
     stdin = sys.stdin.buffer.read() if transcript == "-" else None
@@ -65,7 +70,7 @@ def distill(
         typer.echo(_activate(app_ctx, draft, output, force=force))
         return
     if output is not None:
-        save_draft(text, output, force=force)
+        write_output(output, text, force=force, example="draft.toml")
         typer.echo(_saved_line(draft, output), err=True)
     else:
         typer.echo(text, nl=not text.endswith("\n"))

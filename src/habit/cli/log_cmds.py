@@ -452,32 +452,30 @@ def edit(
 def export(
     ctx: typer.Context,
     fmt: str = typer.Option("json", "--format", "-f", help="csv or json."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file (mode 0600)."),
-    force: bool = typer.Option(False, "--force", help="Replace FILE if it already exists."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                       help="Write to FILE (mode 0600); - for the terminal."),
+    force: bool = typer.Option(False, "--force", help="With -o: replace FILE if it exists."),
 ) -> None:
     """Write every entry and block as CSV or JSON (to the screen, or a private file with -o).
 
     Example: habit export --format csv -o habit.csv
     """
-    from habit.errors import HabitError, UsageProblem
+    from habit.errors import UsageProblem
     from habit.exchange import export_data
-    from habit.paths import write_private
+    from habit.output import check_target, is_stdout, write_output
 
     app = _app(ctx)
     fmt = fmt.strip().lower()
     if fmt not in ("csv", "json"):
         raise UsageProblem(f"'{fmt}' is not an export format; use --format csv or --format json.")
-    if output is not None and output.exists() and not force:
-        raise UsageProblem(f"{output} already exists; choose another name, or add --force to replace it.")
+    if not is_stdout(output):
+        check_target(output, force=force, example=f"habit.{fmt}")
     data = export_data(app.store(), fmt, now=app.clock.now())
-    if output is None:
+    if is_stdout(output):
         with _reader_may_stop():
             typer.echo(data, nl=False)
         return
-    try:
-        write_private(output, data)
-    except OSError as err:
-        raise HabitError(f"cannot write {output} ({err.strerror}); nothing was exported.") from None
+    write_output(output, data, force=force, example=f"habit.{fmt}")
     typer.echo(f"Wrote your data to {output} (readable only by you).")
 
 

@@ -20,8 +20,9 @@ def review(
     last: bool = typer.Option(False, "--last", help="Show last week."),
     fmt: str | None = typer.Option(None, "--format", "-f", metavar="text|markdown|json",
                                    help="Output format (default: text, or from the -o file's suffix)."),
-    output: Path | None = typer.Option(None, "--output", "-o", dir_okay=False,
-                                       help="Write the review to this file instead of the terminal."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                       help="Write the review to FILE (mode 0600); - for the terminal."),
+    force: bool = typer.Option(False, "--force", help="With -o: replace FILE if it exists."),
 ) -> None:
     """Look back at one week: counts per commitment, blocks, wins, the peer check, a day strip.
 
@@ -31,10 +32,15 @@ def review(
     """
     from habit import render
     from habit.errors import UsageProblem
+    from habit.output import check_target, is_stdout, write_output
     from habit.review import choose_week, review_week
 
     app_ctx: AppContext = ctx.obj
+    if is_stdout(output):
+        output = None
     chosen_fmt = _format(fmt, output, UsageProblem)
+    if output is not None:
+        check_target(output, force=force, example="week.md")  # refuse before any work
     now = app_ctx.clock.now()
     chosen = choose_week(week, last=last, now=now, tz=app_ctx.tz)
     config = app_ctx.config()
@@ -51,7 +57,7 @@ def review(
     if output is None:
         typer.echo(body, nl=False)
         return
-    _write(output, body)
+    write_output(output, body, force=force, example="week.md")
     typer.echo(f"Wrote the {result.week} review to {output}.")
 
 
@@ -72,16 +78,6 @@ def _can_show_unicode() -> bool:
     except (UnicodeEncodeError, LookupError):
         return False
     return True
-
-
-def _write(path: Path, body: str) -> None:
-    from habit.errors import HabitError
-    from habit.paths import write_private
-
-    try:
-        write_private(path.expanduser(), body)
-    except OSError as err:
-        raise HabitError(f"cannot write {path} ({err.strerror}); nothing else was changed.") from err
 
 
 def register(app: typer.Typer) -> None:

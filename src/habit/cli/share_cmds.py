@@ -157,9 +157,9 @@ def share_setup(
 def calendar(
     ctx: typer.Context,
     output: Path | None = typer.Option(
-        None, "-o", "--output", metavar="FILE", help="Write to FILE (mode 0600) instead of the terminal.",
-        dir_okay=False,
+        None, "-o", "--output", metavar="FILE", help="Write to FILE (mode 0600); - for the terminal.",
     ),
+    force: bool = typer.Option(False, "--force", help="With -o: replace FILE if it exists."),
 ) -> None:
     """Export the active schedule as an iCalendar (.ics) file for your calendar program.
 
@@ -169,32 +169,20 @@ def calendar(
     Example: habit calendar -o habit.ics
     """
     from habit.calendar_export import export_calendar
+    from habit.output import check_target, is_stdout, write_output
 
     app_ctx: AppContext = ctx.obj
+    if not is_stdout(output):
+        check_target(output, force=force, example="habit.ics")
     result = export_calendar(app_ctx.catalog(), app_ctx.config(), tz=app_ctx.tz, now=app_ctx.clock.now())
-    if output is None or str(output) == "-":
+    if is_stdout(output):
         typer.echo(result.ics.decode("utf-8"), nl=False)
         _calendar_notes(result, err=True)
         return
-    _write(output, result.ics)
+    write_output(output, result.ics, force=force, example="habit.ics")
     typer.echo(f"Wrote {len(result.events)} events to {output}:")
     _calendar_notes(result, err=False)
     typer.echo("Import it into your calendar; importing it again updates the same events.")
-
-
-def _write(output: Path, data: bytes) -> None:
-    from habit.errors import HabitError
-    from habit.paths import write_private
-
-    target = output.expanduser()
-    if target.is_dir():
-        raise HabitError(f"{output} is a folder; give a file name, like {output}/habit.ics.")
-    if not target.parent.is_dir():
-        raise HabitError(f"the folder {target.parent} does not exist; create it or choose another place.")
-    try:
-        write_private(target, data)
-    except OSError as err:
-        raise HabitError(f"cannot write {output} ({err.strerror}); choose another place.") from None
 
 
 def _calendar_notes(result, *, err: bool) -> None:
