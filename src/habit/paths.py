@@ -65,6 +65,9 @@ def resolve_home(environ: dict[str, str] | None = None) -> HomePaths:
 def ensure_home(paths: HomePaths) -> HomePaths:
     """Create the data home (0700) if needed; say clearly when it cannot be used."""
     root = paths.root
+    if root.exists() and not root.is_dir():
+        raise StoreError(f"{root} is a file, not a folder; nothing was saved. "
+                         "Set HABIT_HOME to a folder you can write.")
     try:
         # Folders habit creates on the way (~/.local/share, say) are 0700 too, as the XDG spec
         # asks: mkdir(parents=True) would give them the umask's mode instead.

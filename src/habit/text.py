@@ -21,6 +21,9 @@ from habit.errors import UsageProblem
 MAX_CHARS = 2_000  # about a page; a one-line log is rarely over 200
 MULTILINE_KINDS = frozenset({"reflection", "note"})
 _ALLOWED_CONTROLS = {"\t"}
+# Characters that reorder or break what a terminal shows: bidi embeddings/overrides/isolates and the
+# Unicode line and paragraph separators. Refused in stored text, escaped in messages.
+UNSAFE_FORMAT = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029")
 
 
 class TextProblem(UsageProblem):
@@ -69,6 +72,23 @@ def clean_optional(raw: str | None, *, what: str, multiline: bool = False) -> st
     """Like clean_text for optional fields (peer name, reply): empty becomes None."""
     text = clean_text(raw, what=what, required=False, multiline=multiline)
     return text or None
+
+
+def one_line(text: str) -> str:
+    """Text safe to show on one line of a message: line breaks become spaces, and control,
+    bidi-override and line/paragraph-separator characters are shown as escapes (\\x07, \\u202e)."""
+    out = []
+    for char in " ".join(text.split()):
+        if _is_unsafe(char):
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _is_unsafe(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Cs") or char in UNSAFE_FORMAT
 
 
 def is_multiline_kind(kind: str) -> bool:

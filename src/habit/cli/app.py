@@ -20,15 +20,59 @@ def _debug_wanted(ctx: typer.Context | None) -> bool:
     return bool(getattr(obj, "debug", False))
 
 
+def _is_usage_error(err: BaseException) -> bool:
+    """typer's parser errors (unknown option, bad value, missing argument) carry exit code 2."""
+    return isinstance(err, typer.TyperException) and getattr(err, "exit_code", 0) == 2
+
+
+def usage_line(err: typer.TyperException, where: str = "habit") -> str:
+    """`habit: <what was wrong> (see habit CMD --help)`: one line instead of a usage block."""
+    import re
+
+    from habit.text import one_line
+
+    ctx = getattr(err, "ctx", None)
+    where = ctx.command_path if ctx is not None else where
+    what = one_line(err.format_message()).rstrip(".")
+    what = re.sub(r"^Invalid value for '([^']*)':", r"\1:", what)
+    for said, meant in (("is not a valid int", "is not a whole number"),
+                        ("is not a valid float", "is not a number")):
+        what = what.replace(said, meant)
+    if what[1:2].islower():
+        what = what[:1].lower() + what[1:]
+    if what.startswith("no such option: -") and what[len("no such option: -"):][:1].isdigit():
+        what += "; to start the text with a dash, put -- before it"
+    return f"habit: {what} (see {where} --help)"
+
+
 class HabitGroup(TyperGroup):
     """Turns every HabitError into one calm line on stderr and an exit code; never a traceback."""
 
     def list_commands(self, ctx):  # keep the order commands were added in, not alphabetical
         return list(self.commands)
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:  # a group's own options (`habit --bogus`) are parsed here, before invoke
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except typer.TyperException as err:
+            if not _is_usage_error(err):
+                raise
+            where = " ".join(filter(None, (parent.command_path if parent else "", info_name or "habit")))
+            typer.echo(usage_line(err, where), err=True)
+            raise typer.Exit(2) from None
+
     def invoke(self, ctx):
+        succeeded = False
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            succeeded = True
+            return result
+        except typer.TyperException as err:
+            if not _is_usage_error(err):
+                raise
+            where = " ".join(filter(None, (ctx.command_path, ctx.invoked_subcommand)))
+            typer.echo(usage_line(err, where), err=True)
+            raise typer.Exit(2) from None
         except PlanProblems as err:
             for line in err.problems:
                 typer.echo(f"habit: {line}", err=True)
@@ -41,8 +85,9 @@ class HabitGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("", err=True)
             raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort, typer.TyperException, SystemExit, BrokenPipeError):
-            raise  # usage errors are typer's to print; a closed pipe is main()'s
+        except (typer.Exit, typer.Abort, SystemExit, BrokenPipeError) as err:
+            succeeded = isinstance(err, typer.Exit) and err.exit_code == 0
+            raise  # a closed pipe is main()'s
         except Exception as err:  # the boundary: anything else is a bug, still one line
             if _debug_wanted(ctx):
                 raise
@@ -55,9 +100,11 @@ class HabitGroup(TyperGroup):
         finally:
             obj = ctx.obj
             if isinstance(obj, AppContext):
-                for notice in obj.notices:
+                # notes about a save (`after_success`) are true only when the command finished
+                for notice in obj.notices + (obj.after_success if succeeded else []):
                     typer.echo(notice, err=True)
                 obj.notices.clear()
+                obj.after_success.clear()
                 obj.close()
 
 

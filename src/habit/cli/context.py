@@ -23,6 +23,7 @@ class AppContext:
     tz: tzinfo
     debug: bool = False
     notices: list[str] = field(default_factory=list)
+    after_success: list[str] = field(default_factory=list)  # shown only if the command finished
     _store: Store | None = None
     _light: LightStore | None = None
 

@@ -34,6 +34,8 @@ peer_app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+SQLITE_MAX_INT = 2**63 - 1  # the largest id or count SQLite can hold
+
 
 # ---------------------------------------------------------------- helpers
 
@@ -54,16 +56,17 @@ def _now_and_at(app: AppContext, at: str | None) -> tuple[datetime, datetime | N
     return now, (parse_at(at, now=now, tz=app.tz) if at else None)
 
 
-def _commitments(app: AppContext) -> list:
+def _commitments(app: AppContext, *, saving: bool = True) -> list:
     """The active commitments; a plan that cannot be read never stops a log from being saved."""
     from habit.errors import HabitError
 
     try:
         return app.catalog().commitments()
     except HabitError:
-        app.notices.append(
+        app.after_success.append(
             "Your plans could not be read (`habit plan check` shows why); the entry was saved "
-            "without its plan's words."
+            "without its plan's words." if saving else
+            "Your plans could not be read (`habit plan check` shows why), so their words are left out."
         )
         return []
 
@@ -317,7 +320,7 @@ def today(
         slot = app.config().peer.slot
     except HabitError:  # config trouble must not hide today's entries
         pass
-    result = compute_today(app.store(), _commitments(app), now=app.clock.now(), tz=app.tz,
+    result = compute_today(app.store(), _commitments(app, saving=False), now=app.clock.now(), tz=app.tz,
                            peer_slot=slot)
     if as_json:
         return _echo_json({
@@ -368,6 +371,8 @@ def history(
     kinds = parse_kinds(kind)
     if limit is None and start is None:
         limit = 50
+    if limit is not None:
+        limit = min(limit, SQLITE_MAX_INT)  # more than there can be rows is simply all of them
     entries = read_history(app.store(), since=start, kinds=kinds, limit=limit)
     with _reader_may_stop():
         _show_history(entries, app, limit, as_json)
@@ -437,9 +442,12 @@ def edit(
 
     Example: habit edit 12 "outlined section 2 and found the next source"
     """
+    from habit.errors import NotFound
     from habit.logs import edit_entry
 
     app = _app(ctx)
+    if not 0 < entry_id <= SQLITE_MAX_INT:  # no row can have it; SQLite would overflow on it
+        raise NotFound(f"there is no entry {entry_id}; `habit history` lists them.")
     entry = edit_entry(app.store(), entry_id, text)
     if as_json:
         return _echo_json(_entry_json(entry, app))
