@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from plan_support import BRIEF_PLANS, activate
+
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_0b58a16c2af9e31f.txt"
 
@@ -52,6 +54,7 @@ def test_every_output_option_has_a_recipe():
 
 
 def _with_data(habit):
+    activate(habit.ctx.paths, *BRIEF_PLANS)  # the calendar needs scheduled commitments
     habit("log", "read the stack trace")
 
 

@@ -87,14 +87,15 @@ def _activate(app_ctx: AppContext, draft: Draft, output: Path | None, *, force: 
     import tempfile
 
     from habit.catalog import activate_plan
-    from habit.distill import TranscriptProblem, draft_toml, save_draft
+    from habit.distill import TranscriptProblem, draft_toml
+    from habit.output import write_output
 
     if draft.is_empty:
         raise TranscriptProblem(
             "no commitments were found, so there is nothing to activate; nothing was changed.")
     text = draft_toml(draft)
     if output is not None:
-        save_draft(text, output, force=force)
+        write_output(output, text, force=force, example="draft.toml")
         plan = activate_plan(app_ctx.paths, output)
     else:
         with tempfile.TemporaryDirectory() as folder:
