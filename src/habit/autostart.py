@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from habit.errors import HabitError
@@ -63,7 +63,21 @@ def _system(platform: str | None) -> str:
 
 def _kept_env(env: Mapping[str, str]) -> dict[str, str]:
     """Settings the service must see as the user's shell does."""
-    return {k: env[k] for k in ("HABIT_HOME", "HABIT_TZ") if env.get(k)}
+    return {k: env[k] for k in ("HABIT_HOME", "HABIT_TZ", "TZ") if env.get(k)}
+
+
+def _zone_note(env: Mapping[str, str]) -> tuple[str, ...]:
+    """Said when the service cannot be given the shell's zone: it will use the system's."""
+    if env.get("HABIT_TZ") or env.get("TZ"):
+        return ()
+    try:
+        from tzlocal import get_localzone_name
+
+        name = get_localzone_name() or "the system's zone"
+    except Exception:  # an unreadable /etc/localtime: still install, say so
+        name = "the system's zone"
+    return (f"The service will use the system's time zone ({name}); set HABIT_TZ before "
+            "`habit remind --install` to choose another.",)
 
 
 # ---------------------------------------------------------------- systemd
@@ -82,8 +96,9 @@ def unit_text(command: list[str], env: Mapping[str, str]) -> str:
         "",
         "[Service]",
         "Type=simple",
-        f"ExecStart={' '.join(_systemd_quote(a) for a in [*command, 'remind'])}",
-        *(f"Environment={_systemd_quote(f'{k}={v}')}" for k, v in _kept_env(env).items()),
+        f"ExecStart={_exec_line([*command, 'remind'])}",
+        *(f"Environment={_systemd_quote(_specifier_escape(f'{k}={v}'))}"
+          for k, v in _kept_env(env).items()),
         "Restart=on-failure",
         "RestartSec=30",
         "",
@@ -92,6 +107,21 @@ def unit_text(command: list[str], env: Mapping[str, str]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _specifier_escape(text: str) -> str:
+    # systemd resolves %h, %u, ... in ExecStart= and Environment=; %% is a literal %.
+    return text.replace("%", "%%")
+
+
+def _exec_line(argv: list[str]) -> str:
+    # ExecStart= also expands $NAME and ${NAME} in the arguments ($$ is a literal $), but not in
+    # the program's own path (systemd-analyze verify reads "$$" there literally).
+    if any(c in "\"'\\" or not c.isprintable() for c in argv[0]):
+        # systemd refuses such a program name ("contains special characters"); env runs it.
+        argv = [shutil.which("env") or "/usr/bin/env", *argv]
+    program, *args = (_specifier_escape(a) for a in argv)
+    return " ".join(_systemd_quote(a) for a in [program, *(a.replace("$", "$$") for a in args)])
 
 
 def _systemd_quote(arg: str) -> str:
@@ -129,7 +159,10 @@ def agent_bytes(command: list[str], env: Mapping[str, str], home: Path) -> bytes
 def cron_line(command: list[str], env: Mapping[str, str]) -> str:
     prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in _kept_env(env).items())
     run = " ".join(shlex.quote(a) for a in [*command, "remind", "--once"])
-    return f"*/5 * * * * {prefix + ' ' if prefix else ''}{run}"
+    line = f"{prefix + ' ' if prefix else ''}{run}"
+    # cron turns an unescaped % into a newline (the rest becomes stdin); \% is a literal %.
+    # $ and spaces are the shell's, and shlex.quote's single quotes keep them literal.
+    return "*/5 * * * * " + line.replace("%", "\\%")
 
 
 # ---------------------------------------------------------------- install / uninstall
@@ -147,12 +180,14 @@ def install(*, home: Path, env: Mapping[str, str] | None = None, platform: str |
         _write(path, unit_text(command, env).encode())
         steps = [["systemctl", "--user", "daemon-reload"],
                  ["systemctl", "--user", "enable", "--now", UNIT_NAME]]
-        return _apply(path, steps, run, which)
+        return replace(_apply(path, steps, run, which), notes=_zone_note(env))
     if system == "macos":
         path = agent_path(home)
         _write(path, agent_bytes(command, env, home))
-        return _apply(path, [["launchctl", "load", "-w", str(path)]], run, which)
+        return replace(_apply(path, [["launchctl", "load", "-w", str(path)]], run, which),
+                       notes=_zone_note(env))
     return Result(None, todo=(cron_line(command, env),), notes=(
+        *_zone_note(env),
         "This system has no systemd or launchd here; add this line with `crontab -e` "
         "(it sends what is due every 5 minutes):",
     ))

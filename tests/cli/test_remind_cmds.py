@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import plistlib
+import shlex
+import shutil
+import subprocess
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -202,7 +205,8 @@ def test_crontab_line_elsewhere(tmp_path):
                                command=["/usr/local/bin/habit"])
     assert result.path is None
     assert result.todo == ("*/5 * * * * HABIT_HOME='/my data' /usr/local/bin/habit remind --once",)
-    assert "crontab -e" in result.notes[0]
+    assert "crontab -e" in result.notes[-1]
+    assert "system's time zone" in result.notes[0]  # no TZ or HABIT_TZ to carry: said which zone
     assert list(tmp_path.iterdir()) == []
 
 
@@ -228,3 +232,40 @@ def test_uninstall_when_systemctl_cannot_reach_the_user_manager(habit, fake_home
                    "  systemctl --user stop habit-remind.service",
                    "  systemctl --user daemon-reload"]
     assert not unit.exists() and not wants.is_symlink()
+
+
+ODD = "100% $HOME it's \"odd\""
+
+
+def test_unit_carries_any_path_past_systemd_analyze_verify(tmp_path):
+    """%, $, quotes and spaces in the program's path and in HABIT_HOME survive systemd's parsing."""
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze is not installed here")
+    program = tmp_path / f"bin {ODD}" / "habit"
+    program.parent.mkdir()
+    program.write_text("#!/bin/sh\nexit 0\n")
+    program.chmod(0o755)
+    home = f"/data/{ODD} $x ${{y}} %h"
+    unit = tmp_path / autostart.UNIT_NAME
+    unit.write_text(autostart.unit_text([str(program)], {"HABIT_HOME": home, "TZ": "Europe/Berlin"}))
+    check = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr + unit.read_text()
+    assert "Failed to resolve specifiers" not in check.stderr
+    text = unit.read_text()
+    assert "Environment=TZ=Europe/Berlin\n" in text  # the shell's zone goes with the service
+    assert '"HABIT_HOME=/data/100%% $HOME' in text  # Environment= expands no $; % doubled
+
+
+def test_unit_arguments_keep_dollar_and_percent(tmp_path):
+    # `python -c CODE` launches: an argument with $ is doubled, so systemd passes it literally.
+    text = autostart.unit_text(["/usr/bin/python3", "-c", "print('$5 or 5%')"], {})
+    assert "ExecStart=/usr/bin/python3 -c \"print('$$5 or 5%%')\" remind\n" in text
+
+
+def test_cron_line_escapes_percent_for_cron_and_quotes_for_the_shell(tmp_path):
+    line = autostart.cron_line([f"/opt/{ODD}/habit"], {"HABIT_HOME": "/d/50% $HOME"})
+    assert line.count("\\%") == 2 and "%" not in line.replace("\\%", "")
+    # What cron hands to sh, once its \% is a plain %, is the path as given.
+    command = line.removeprefix("*/5 * * * * ").replace("\\%", "%")
+    assert command.startswith("HABIT_HOME='/d/50% $HOME' ")
+    assert shlex.split(command) == ["HABIT_HOME=/d/50% $HOME", f"/opt/{ODD}/habit", "remind", "--once"]
