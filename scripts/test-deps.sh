@@ -16,4 +16,9 @@ if [ -n "$need" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; t
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need) \
         </dev/null >/dev/null 2>&1 || echo "could not install$need; those tests will skip" >&2
 fi
+# Mozilla's ical.js (Thunderbird's calendar engine) reads the .ics in tests/unit/test_calendar_readers.py.
+if command -v npm >/dev/null 2>&1 && [ ! -d .test-node/node_modules/ical.js ]; then
+    npm install --no-audit --no-fund --prefix .test-node ical.js@2 >/dev/null 2>&1 \
+        || echo "could not install ical.js from npm; that reader's test will skip" >&2
+fi
 exit 0

@@ -12,6 +12,8 @@ Decisions:
   supported by common calendars.
   Each slot has its own UID `<id>-HHMM@habit.local`. Jitter is left out (a calendar has no jitter).
 - `after` schedules have no time of their own (they follow another commitment): skipped, and said.
+  So are one-offs dated before today (a calendar would raise their alarm as overdue).
+- The VTIMEZONE is the zone's yearly rules (see vtimezone.py); SEQUENCE rises with each export.
 - The peer check uses the peer slot and minutes from config.toml when set.
 """
 
@@ -46,6 +48,7 @@ _RECORDED_BY = {
 }
 # Kinds that are a meeting or a task keep the time busy; the short cues do not.
 _BUSY_KINDS = {"peer_check", "one_off", "focus_block"}
+_SEQUENCE_EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ class _Slot:
 
 def export_calendar(catalog: Catalog, config: Config, *, tz: tzinfo, now: datetime) -> CalendarExport:
     """Build the .ics for every active commitment that has a time of its own."""
-    from icalendar import Calendar, Timezone
+    from icalendar import Calendar
 
     _check_zone(tz)
     today = now.astimezone(tz).date()
@@ -103,6 +106,9 @@ def export_calendar(catalog: Catalog, config: Config, *, tz: tzinfo, now: dateti
         if sched.every == "after":
             skipped.append(Skipped(item.id, f"follows {sched.after}; it has no time of its own"))
             continue
+        if sched.every == "once" and sched.date and sched.date < today:
+            skipped.append(Skipped(item.id, f"was dated {sched.date:%d %B %Y}, before today"))
+            continue
         for slot in _slots(item, config, tz=tz, today=today):
             components.append(_event(item, slot, config, now=now))
             events.append(ExportedEvent(slot.uid, item.id, _title(item, config), slot.when))
@@ -112,10 +118,29 @@ def export_calendar(catalog: Catalog, config: Config, *, tz: tzinfo, now: dateti
                        "calendar; `habit plan list` shows the schedules.")
     key = getattr(tz, "key", None)
     if key:  # the VTIMEZONE goes before the events that use it
-        calendar.add_component(Timezone.from_tzinfo(tz, tzid=key, first_date=min(starts) - timedelta(days=7)))
+        calendar.add_component(_vtimezone(tz, key, min(starts) - timedelta(days=7)))
     for component in components:
         calendar.add_component(component)
     return CalendarExport(calendar.to_ical(), tuple(events), tuple(skipped))
+
+
+def _vtimezone(tz: tzinfo, key: str, first: date):
+    """The zone's yearly rules (what ical.js and vobject read right); the transition list otherwise."""
+    from icalendar import Timezone
+
+    from habit import vtimezone
+
+    return vtimezone.build(tz, key=key, first=first) or Timezone.from_tzinfo(tz, tzid=key, first_date=first)
+
+
+def sequence(now: datetime) -> int:
+    """SEQUENCE for every event: minutes since 2025, so each later export supersedes the last.
+
+    Calendars apply an update to a known UID only when its SEQUENCE is higher; habit keeps no
+    history of past exports, so the export time stands in for a revision count (it fits the
+    32-bit integers calendars store until the year 6000).
+    """
+    return max(0, int((now.astimezone(UTC) - _SEQUENCE_EPOCH).total_seconds() // 60))
 
 
 def _check_zone(tz: tzinfo) -> None:
@@ -203,6 +228,7 @@ def _event(item: Commitment, slot: _Slot, config: Config, *, now: datetime):
     event = Event()
     event.add("uid", slot.uid)
     event.add("dtstamp", now.astimezone(UTC))
+    event.add("sequence", sequence(now))
     event.add("summary", _title(item, config))
     event.add("dtstart", _in_zone(slot.start))
     event.add("duration", timedelta(minutes=slot.minutes))
