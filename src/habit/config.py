@@ -28,12 +28,21 @@ class ShareConfig:
 
 
 @dataclass(frozen=True)
+class NotifyConfig:
+    """How long desktop notices stay, in seconds; 0 keeps one until it is clicked away."""
+
+    seconds: float = 10  # reminders and cues
+    block_end_seconds: float = 0  # "Focus block complete" stays until you are back
+
+
+@dataclass(frozen=True)
 class Config:
     active_plans: tuple[str, ...] = ()
     peer: PeerConfig = field(default_factory=PeerConfig)
     share: ShareConfig = field(default_factory=ShareConfig)
     summary_day: str = "sun"
     summary_at: str = "18:00"
+    notifications: NotifyConfig = field(default_factory=NotifyConfig)
     extra: dict[str, Any] = field(default_factory=dict)  # keys we do not know, kept on save
 
 
@@ -69,7 +78,7 @@ def _from_dict(data: dict[str, Any]) -> Config:
     peer = data.get("peer", {})
     share = data.get("share", {})
     summary = data.get("summary", {})
-    known = {"plans", "peer", "share", "summary"}
+    known = {"plans", "peer", "share", "summary", "notifications"}
     active = plans.get("active", []) if isinstance(plans, dict) else []
     return Config(
         active_plans=tuple(str(p) for p in active),
@@ -80,8 +89,23 @@ def _from_dict(data: dict[str, Any]) -> Config:
         share=ShareConfig(webhook=share.get("webhook"), auto_post=bool(share.get("auto_post"))),
         summary_day=str(summary.get("day", "sun")),
         summary_at=str(summary.get("at", "18:00")),
+        notifications=_notifications(data.get("notifications", {})),
         extra={k: v for k, v in data.items() if k not in known},
     )
+
+
+def _notifications(table: Any) -> NotifyConfig:
+    if not isinstance(table, dict):
+        raise HabitError("[notifications] in config.toml must be a table, like: seconds = 10")
+    default = NotifyConfig()
+    values = {}
+    for key in ("seconds", "block_end_seconds"):
+        value = table.get(key, getattr(default, key))
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 86400:
+            raise HabitError(f"notifications.{key} in config.toml must be a number of seconds "
+                             f"from 0 to 86400 (0 keeps the notice until clicked); it is {value!r}.")
+        values[key] = value
+    return NotifyConfig(**values)
 
 
 def _to_dict(config: Config) -> dict[str, Any]:
@@ -97,4 +121,6 @@ def _to_dict(config: Config) -> dict[str, Any]:
     if config.share.webhook or config.share.auto_post:
         data["share"] = share
     data["summary"] = {"day": config.summary_day, "at": config.summary_at}
+    if config.notifications != NotifyConfig():
+        data["notifications"] = vars(config.notifications)
     return data

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import warnings
 from collections.abc import Callable
@@ -41,8 +42,19 @@ def _linux_backend():
     except ImportError:
         pass
     if shutil.which("notify-send"):
-        return linux.NotifySendNotification(), "notify-send"
+        return _NotifySend(), "notify-send"
     return None, "no notification tool is installed (install libnotify-bin for notify-send)"
+
+
+class _NotifySend:
+    """notify-send with the timeout passed on (plyer's own path drops it and sends 0: never expire)."""
+
+    def notify(self, *, title: str, message: str, app_name: str, timeout: float) -> None:
+        argv = ["notify-send", f"--app-name={app_name}", f"--expire-time={round(timeout * 1000)}",
+                "--", title, message]
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False)
+        if done.returncode != 0:
+            raise RuntimeError((done.stderr.strip() or f"notify-send exited {done.returncode}")[:200])
 
 
 def _plyer_backend():
@@ -57,11 +69,14 @@ class DesktopNotifier:
     """Sends through plyer; on any failure prints to the terminal with a bell instead.
 
     `echo` receives terminal lines (the CLI passes its own writer); the reason for falling back
-    is said once per notifier.
+    is said once per notifier. `expire_seconds` is how long the notice stays (0: until clicked
+    away), from config.toml's [notifications].
     """
 
-    def __init__(self, echo: Callable[[str], None], *, backend_factory=_plyer_backend) -> None:
+    def __init__(self, echo: Callable[[str], None], *, expire_seconds: float = 10,
+                 backend_factory=_plyer_backend) -> None:
         self.echo = echo
+        self.expire_seconds = expire_seconds
         self._factory = backend_factory
         self._backend = None
         self._name: str | None = None
@@ -76,7 +91,7 @@ class DesktopNotifier:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     self._backend.notify(title=title, message=message, app_name="habit",
-                                         timeout=10)
+                                         timeout=self.expire_seconds)
                 return Delivery("desktop", self._name or "plyer")
             reason = self._name
         except NotImplementedError:

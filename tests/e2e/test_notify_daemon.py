@@ -21,7 +21,7 @@ from e2e_support import wait_for
 
 pytestmark = pytest.mark.e2e
 
-TOOLS = ("dbus-daemon", "dbus-monitor", "dbus-send", "Xvfb", "dunst", "notify-send")
+TOOLS = ("dbus-daemon", "dbus-monitor", "dbus-send", "Xvfb", "dunst", "dunstctl", "notify-send")
 HABIT = Path(sys.executable).with_name("habit")
 
 PLAN = """\
@@ -78,7 +78,10 @@ def desktop(tmp_path):
         procs.append(bus)
         address = bus.stdout.readline().strip()
         env = {**os.environ, "DISPLAY": f":{display}", "DBUS_SESSION_BUS_ADDRESS": address}
-        procs.append(subprocess.Popen(["dunst"], env=env, stdout=subprocess.DEVNULL,
+        # idle_threshold 0: dunst would otherwise hold notices on screen while nobody types.
+        rc = tmp_path / "dunstrc"
+        rc.write_text("[global]\n    idle_threshold = 0\n")
+        procs.append(subprocess.Popen(["dunst", "-config", str(rc)], env=env, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL))
 
         def dunst_owns_the_name():
@@ -119,7 +122,7 @@ def test_habit_remind_delivers_a_due_reminder_to_the_daemon(desktop, tmp_path):
     # Only this test's plan is active: another plan's reminder in its grace window (a daily
     # 21:00, say) would be sent too, and what is counted below would depend on the hour.
     home.mkdir(mode=0o700)
-    (home / "config.toml").write_text('[plans]\nactive = []\n')
+    (home / "config.toml").write_text('[plans]\nactive = []\n\n[notifications]\nseconds = 2\n')
     subprocess.run([str(HABIT), "plan", "add", str(plan)], env=env, check=True, capture_output=True)
 
     out_path = tmp_path / "remind.out"
@@ -155,6 +158,36 @@ def test_habit_remind_delivers_a_due_reminder_to_the_daemon(desktop, tmp_path):
         rows = db.execute("SELECT commitment_id, channel FROM reminder").fetchall()
     assert rows == [("e2e-reflection", "desktop")]
 
+    # The reminder asked the daemon to take it away after the configured 2 s (0 would be never).
+    assert _expire_timeouts(calls, "A kind sentence, end to end") == [2000]
+
+    # The reminder itself went away by itself; then the test notice comes and goes.
+    wait_for(lambda: _dunst_count(env, "displayed") == 0, 10, "the reminder to expire")
+    shown_before = _dunst_count(env, "history")
     test = subprocess.run([str(HABIT), "remind", "--test"], env=env, capture_output=True, text=True)
-    assert test.stdout.startswith("Sent a desktop notification through notify-send."), test.stdout
+    assert test.stdout.splitlines()[:2] == [
+        "Sent a desktop notification through notify-send.",
+        "It goes away after 2 seconds (notifications.seconds in config.toml).",
+    ], test.stdout
     wait_for(lambda: "A test reminder" in log.read_text(), 5, "the test notification")
+    assert _expire_timeouts(log.read_text(), "A test reminder") == [2000]
+    # It came and went by itself: dunst moved it to its history, nothing is left on screen.
+    wait_for(lambda: _dunst_count(env, "displayed") == 0 and _dunst_count(env, "history") > shown_before,
+             10, "the test notice to expire")
+    text = log.read_text()
+    for word in ("fail", "missed", "broken", "overdue", "late"):
+        assert word not in text.lower(), word
+
+
+def _dunst_count(env, which: str) -> int:
+    done = subprocess.run(["dunstctl", "count", which], env=env, capture_output=True, text=True, timeout=10)
+    return int(done.stdout.strip())
+
+
+def _expire_timeouts(monitor_log: str, text: str) -> list[int]:
+    """The expire_timeout (the last argument, int32) of each Notify call that carries this text."""
+    found = []
+    for call in monitor_log.split("method call")[1:]:
+        if "member=Notify" in call and text in call:
+            found.append(int(call.split("int32 ")[-1].split()[0]))
+    return found

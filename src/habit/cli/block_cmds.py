@@ -64,7 +64,7 @@ def start_block(
     view = BlockView(interactive=_stdin_is_terminal() and not yes, tz=app_ctx.tz,
                      seconds_per_minute=plan.seconds_per_minute)
     view.say_others(len(store.running_blocks()))
-    notifier = DesktopNotifier(view.notice)
+    notifier = DesktopNotifier(view.notice, expire_seconds=config.notifications.block_end_seconds)
     with _signals_close_the_block(TerminalClosed):
         result = run_session(store, app_ctx.clock, app_ctx.paths, plan, view, notifier=notifier,
                              goal=goal, log=log)

@@ -10,12 +10,17 @@ import typer
 from habit.cli.context import AppContext
 
 
+def _seconds(app_ctx: AppContext) -> float:
+    return app_ctx.config().notifications.seconds
+
+
 def _service(app_ctx: AppContext, spawn: list[str] | None = None):
     from habit.notify import DesktopNotifier
     from habit.service import ReminderService
 
     return ReminderService(paths=app_ctx.paths, clock=app_ctx.clock, tz=app_ctx.tz,
-                           notifier=DesktopNotifier(typer.echo), store=app_ctx.store,
+                           notifier=DesktopNotifier(typer.echo, expire_seconds=_seconds(app_ctx)),
+                           store=app_ctx.store,
                            log=typer.echo, spawn=spawn)
 
 
@@ -77,10 +82,13 @@ def _foreground(app_ctx: AppContext) -> None:
 def _test(app_ctx: AppContext) -> None:
     from habit.notify import DesktopNotifier
 
-    notifier = DesktopNotifier(typer.echo)
+    notifier = DesktopNotifier(typer.echo, expire_seconds=_seconds(app_ctx))
     delivery = notifier.send("habit", "A test reminder: this is how reminders will look.")
     if delivery.channel == "desktop":
         typer.echo(f"Sent a desktop notification through {delivery.backend}.")
+        seconds = notifier.expire_seconds
+        typer.echo(f"It goes away after {seconds:g} seconds (notifications.seconds in config.toml)."
+                   if seconds else "It stays until you click it away (notifications.seconds is 0).")
         if delivery.backend == "notify-send":  # it does not report a missing daemon
             typer.echo("If nothing appeared, check that a notification daemon is running "
                        "(for example dunst or your desktop's own).")
