@@ -179,13 +179,14 @@ def _slots(item: Commitment, config: Config, *, tz: tzinfo, today: date) -> list
     if every == "weekdays" and sched.at:
         start = _first_on(today, _WORKDAYS, sched.at, tz)
         return [_Slot(uid, start, _weekly(_WORKDAYS), minutes, when)]
-    if every == "weekly" and sched.at and sched.day:
-        start = _first_on(today, [sched.day], sched.at, tz)
-        return [_Slot(uid, start, _weekly([sched.day]), minutes, when)]
+    if every == "weekly" and sched.at and sched.days:
+        start = _first_on(today, list(sched.days), sched.at, tz)
+        return [_Slot(uid, start, _weekly(list(sched.days)), minutes, when)]
     if every == "interval":
+        days = list(sched.days) or _WORKDAYS
         return [
-            _Slot(f"{item.id}-{at:%H%M}@{UID_DOMAIN}", _first_on(today, _WORKDAYS, at, tz),
-                  _weekly(_WORKDAYS), minutes, when)
+            _Slot(f"{item.id}-{at:%H%M}@{UID_DOMAIN}", _first_on(today, days, at, tz),
+                  _weekly(days), minutes, when)
             for at in interval_times(sched)
         ]
     return []
@@ -251,7 +252,10 @@ def _in_zone(moment: datetime) -> datetime:
 
 
 def _description(item: Commitment, config: Config) -> str:
-    lines = [f"\u201c{item.source.quote}\u201d", f"({item.source.file}, line {item.source.line})"]
+    if item.source is None:
+        lines = ["Your own commitment."]
+    else:
+        lines = [f"\u201c{item.source.quote}\u201d", f"({item.source.file}, line {item.source.line})"]
     if item.steps:
         lines.append("")
         lines.extend(f"- {step}" for step in item.steps)

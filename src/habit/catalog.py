@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from habit.config import Config, load_config, save_config, with_active
+from habit.config import Config, PeerConfig, load_config, save_config, with_active
 from habit.errors import NotFound, PlanClash, PlanProblems
 from habit.paths import HomePaths, ensure_home
-from habit.plans import Commitment, Plan, builtin_plans_dir, check_unique, load_plan, plan_files
+from habit.plans import Commitment, Plan, Schedule, builtin_plans_dir, check_unique, load_plan, plan_files
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,50 @@ def load_catalog(paths: HomePaths, config: Config | None = None) -> Catalog:
         plans.setdefault(plan.id, plan)  # the user's own copy wins over the shipped one
     if problems:
         raise PlanProblems(problems)
-    catalog = Catalog(tuple(plans.values()), config.active_plans)
+    catalog = Catalog(tuple(_with_legacy_peer(plans, config).values()), config.active_plans)
     check_unique(catalog.active)
     return catalog
+
+
+def _with_legacy_peer(plans: dict[str, Plan], config: Config) -> dict[str, Plan]:
+    """An older config.toml kept the peer in [peer]: read it onto the first active peer check,
+    so every reader sees one arrangement (the next edit writes it into the plan)."""
+    peer = config.peer
+    if not (peer.name or peer.backup or peer.slot or peer.minutes):
+        return plans
+    for plan_id in config.active_plans:
+        plan = plans.get(plan_id)
+        item = next((c for c in plan.commitments if c.kind == "peer_check"), None) if plan else None
+        if plan is None or item is None:
+            continue
+        changed = replace(item, peer=peer.name or item.peer, backup=peer.backup or item.backup,
+                          minutes=peer.minutes or item.minutes)
+        slot = _legacy_slot(peer.slot)
+        if slot is not None:
+            changed = replace(changed, schedule=Schedule("weekly", at=slot[1], day=slot[0]))
+        commitments = tuple(changed if c is item else c for c in plan.commitments)
+        return {**plans, plan_id: replace(plan, commitments=commitments)}
+    return plans
+
+
+def _legacy_slot(text: str | None):
+    from habit.schedule import parse_slot
+
+    return parse_slot(text) if text else None
+
+
+def peer_view(config: Config, catalog: Catalog) -> Config:
+    """The config as readers use it: the peer's names come from the active peer check, and its
+    slot from that commitment's schedule (config.toml's [peer] is only read, see above)."""
+    item = catalog.first_of_kind("peer_check")
+    if item is None:
+        return config
+    return replace(config, peer=PeerConfig(name=item.peer, backup=item.backup))
+
+
+def legacy_peer_pending(config: Config) -> bool:
+    peer = config.peer
+    return bool(peer.name or peer.backup or peer.slot or peer.minutes)
 
 
 def initialise(paths: HomePaths, extra_plans: list[str], *,

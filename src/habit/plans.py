@@ -52,15 +52,21 @@ DEFAULT_GRACE = {
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _HHMM_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
-_PLAN_KEYS = {"id", "title", "session", "summary"}
+_PLAN_KEYS = {"id", "title", "session", "summary", "own"}
 _COMMITMENT_KEYS = {
     "id", "kind", "title", "minutes", "weekly_target", "steps", "phrase", "question",
     "template", "reward", "nudge", "breathing_minutes", "grace_minutes", "label",
-    "schedule", "source",
+    "schedule", "source", "cue", "peer", "backup", "own",
 }
 _SCHEDULE_KEYS = {
-    "every", "at", "day", "date", "interval_minutes", "between", "jitter_minutes", "after",
+    "every", "at", "day", "days", "date", "interval_minutes", "between", "jitter_minutes", "after",
     "chosen",
+}
+# The days each kind of schedule runs on when it names none.
+_DEFAULT_DAYS = {
+    "daily": WEEKDAYS,
+    "weekdays": WEEKDAYS[:5],
+    "interval": WEEKDAYS[:5],
 }
 _SOURCE_KEYS = {"file", "line", "quote"}
 _RANGES = {
@@ -82,22 +88,34 @@ class Schedule:
     jitter_minutes: int = 0
     after: str | None = None
     chosen: bool = False
+    days: tuple[str, ...] = ()  # the weekdays it runs on (daily, weekdays, weekly, interval)
+
+    def __post_init__(self) -> None:
+        if not self.days:  # one truth for "which days": filled from every/day when not given
+            days = _DEFAULT_DAYS.get(self.every, ()) or ((self.day,) if self.day else ())
+            object.__setattr__(self, "days", tuple(days))
+
+    def runs_on_weekday(self, weekday: int) -> bool:
+        """Monday is 0: whether the schedule's day set holds that weekday."""
+        return WEEKDAYS[weekday] in self.days
 
     def describe(self) -> str:
         at = self.at.strftime("%H:%M") if self.at else ""
         chosen = " (time chosen, not from the session)" if self.chosen else ""
+        days = self.days
         if self.every == "daily":
             text = f"daily at {at}"
         elif self.every == "weekdays":
             text = f"weekdays at {at}"
         elif self.every == "weekly":
-            text = f"weekly on {self.day} at {at}"
+            text = f"weekly on {', '.join(days)} at {at}"
         elif self.every == "once":
             text = f"once on {self.date} at {at}"
         elif self.every == "interval" and self.between:
             start, end = (t.strftime("%H:%M") for t in self.between)
             jitter = f", ±{self.jitter_minutes} min" if self.jitter_minutes else ""
-            text = f"every {self.interval_minutes} min, {start}-{end} on weekdays{jitter}"
+            on = "weekdays" if days in ((), WEEKDAYS[:5]) else ", ".join(days)
+            text = f"every {self.interval_minutes} min, {start}-{end} on {on}{jitter}"
         else:
             text = f"after {self.after}"
         return text + chosen
@@ -115,7 +133,7 @@ class Commitment:
     id: str
     kind: str
     title: str
-    source: Source
+    source: Source | None  # None: written by the user themselves (a plan with own = true)
     plan_id: str
     minutes: int | None = None
     weekly_target: int | None = None
@@ -129,6 +147,18 @@ class Commitment:
     grace_minutes: int | None = None
     label: str | None = None
     schedule: Schedule | None = None
+    cue: str | None = None      # habit stacking: "after my first coffee"
+    peer: str | None = None     # peer_check only: who, and who steps in
+    backup: str | None = None
+
+    @property
+    def is_own(self) -> bool:
+        return self.source is None
+
+    def when(self) -> str:
+        """The schedule line with its cue: "weekdays at 09:15, after my first coffee"."""
+        text = self.schedule.describe() if self.schedule else "when you choose"
+        return f"{text}, {self.cue}" if self.cue else text
 
     @property
     def grace(self) -> int:
@@ -148,6 +178,7 @@ class Plan:
     path: Path
     summary: str = ""
     commitments: tuple[Commitment, ...] = field(default_factory=tuple)
+    own: bool = False  # written by the user: no session to quote
 
     def commitment(self, commitment_id: str) -> Commitment:
         for item in self.commitments:
@@ -206,6 +237,7 @@ class _Checker:
     def __init__(self, name: str) -> None:
         self.name = name
         self.problems: list[str] = []
+        self.own = False
 
     def problem(self, where: str, field_name: str, message: str) -> None:
         self.problems.append(f"{self.name}: {_shown(where)}: {_shown(field_name)}: {_shown(message)}")
@@ -223,8 +255,13 @@ class _Checker:
         plan_id = self.text(head, "id", "plan", required=True) or ""
         if plan_id and not _ID_RE.match(plan_id):
             self.problem("plan", "id", "use lowercase letters, digits and dashes")
+        own = head.get("own", False)
+        if not isinstance(own, bool):
+            self.problem("plan", "own", "must be true or false")
+            own = False
+        self.own = own
         title = self.text(head, "title", "plan", required=True) or ""
-        session = self.text(head, "session", "plan", required=True) or ""
+        session = self.text(head, "session", "plan", required=not own) or ""
         summary = self.text(head, "summary", "plan") or ""
         raw_items = data.get("commitment", [])
         if not isinstance(raw_items, list):
@@ -234,7 +271,7 @@ class _Checker:
         commitments = tuple(item for item in items if item is not None)
         self.unique_ids(commitments)
         self.after_targets(commitments)
-        return Plan(plan_id, title, session, path, summary, commitments)
+        return Plan(plan_id, title, session, path, summary, commitments, own)
 
     def unique_ids(self, commitments: Iterable[Commitment]) -> None:
         seen: set[str] = set()
@@ -275,12 +312,21 @@ class _Checker:
         numbers = {key: self.number(raw, key, where) for key in _RANGES}
         texts = {
             key: self.text(raw, key, where)
-            for key in ("phrase", "question", "template", "reward", "nudge", "label")
+            for key in ("phrase", "question", "template", "reward", "nudge", "label", "cue",
+                        "peer", "backup")
         }
+        for key in ("peer", "backup"):
+            if texts[key] and kind != "peer_check":
+                self.problem(where, key, "only a peer_check names a peer and a backup")
+        if texts["peer"] and texts["backup"] and texts["peer"].casefold() == texts["backup"].casefold():
+            self.problem(where, "backup", "is the same person as the peer; name someone else")
         steps = self.steps(raw, where)
         schedule = self.schedule(raw.get("schedule"), where) if "schedule" in raw else None
-        source = self.source(raw.get("source"), where)
-        if len(self.problems) > before or not (cid and kind and title and source):
+        own = self.own or raw.get("own") is True
+        if "own" in raw and not isinstance(raw["own"], bool):
+            self.problem(where, "own", "must be true or false")
+        source = None if own and "source" not in raw else self.source(raw.get("source"), where)
+        if len(self.problems) > before or not (cid and kind and title and (source or own)):
             return None
         return Commitment(
             id=cid, kind=kind, title=title, source=source, plan_id=plan_id,
@@ -296,7 +342,8 @@ class _Checker:
 
     def source(self, raw: Any, where: str) -> Source | None:
         if raw is None:
-            self.problem(where, "source", "missing; every commitment quotes the session it came from")
+            self.problem(where, "source", "missing; every commitment quotes the session it came from "
+                         "(or mark a plan you wrote yourself with own = true under [plan])")
             return None
         if not isinstance(raw, dict):
             self.problem(where, "source", "must be a table with file, line and quote")
@@ -328,8 +375,13 @@ class _Checker:
             return None
         at = self.clock(raw, "at", where, required=every in ("daily", "weekdays", "weekly", "once"))
         day = raw.get("day")
-        if every == "weekly" and day not in WEEKDAYS:
+        days = self.day_set(raw, where, every)
+        if every == "weekly" and not days and day not in WEEKDAYS:
             self.problem(where, "schedule.day", f"'{day}' is not one of {', '.join(WEEKDAYS)}")
+        if every == "weekly" and days and day is None:
+            day = days[0]
+        if every == "weekly" and not days and day in WEEKDAYS:
+            days = (day,)
         on_date = self.date_field(raw, where) if every == "once" else None
         interval = between = None
         jitter = 0
@@ -345,7 +397,20 @@ class _Checker:
             self.problem(where, "schedule.chosen", "must be true or false")
         if len(self.problems) > before:
             return None
-        return Schedule(every, at, day, on_date, interval, between, jitter, after, chosen)
+        return Schedule(every, at, day, on_date, interval, between, jitter, after, chosen, days)
+
+    def day_set(self, raw: dict, where: str, every: str) -> tuple[str, ...]:
+        value = raw.get("days")
+        if value is None:
+            return ()
+        if every not in ("weekly", "interval"):
+            self.problem(where, "schedule.days", f"a day set does not apply to every = \"{every}\"")
+            return ()
+        if not (isinstance(value, list) and value and all(d in WEEKDAYS for d in value)):
+            self.problem(where, "schedule.days", f"give days like [\"mon\", \"wed\"] from "
+                         f"{', '.join(WEEKDAYS)}")
+            return ()
+        return tuple(d for d in WEEKDAYS if d in value)  # week order, no repeats
 
     # -- field helpers
     def text(self, raw: dict, key: str, where: str, *, required: bool = False,

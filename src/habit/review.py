@@ -408,7 +408,7 @@ def _target(item: Commitment, week: IsoWeek) -> int | None:
     if sched.every == "weekdays":
         return 5
     if sched.every == "weekly":
-        return 1
+        return len(sched.days) or 1
     if sched.every == "once" and sched.date is not None:
         return 1 if week.monday <= sched.date <= week.monday + timedelta(days=6) else None
     return None

@@ -43,8 +43,7 @@ class NextFire:
         return self.fire.at if self.fire else None
 
     def describe(self) -> str:
-        sched = self.commitment.schedule
-        return sched.describe() if sched else "when you choose"
+        return self.commitment.when()
 
 
 # ---------------------------------------------------------------- slots
@@ -72,12 +71,8 @@ def _slot_times(sched: Schedule) -> tuple[time, ...]:
 
 
 def _runs_on(sched: Schedule, day: date) -> bool:
-    if sched.every == "daily":
-        return True
-    if sched.every in ("weekdays", "interval"):
-        return day.weekday() < 5
-    if sched.every == "weekly":
-        return sched.day is not None and WEEKDAYS.index(sched.day) == day.weekday()
+    if sched.every in ("daily", "weekdays", "interval", "weekly"):
+        return sched.runs_on_weekday(day.weekday())
     if sched.every == "once":
         return sched.date == day
     return False

@@ -101,7 +101,7 @@ class ReminderService:
     # -- what is active
     def load(self) -> None:
         """Read the config and active plans; raise HabitError (plans or config) as they are."""
-        from habit.catalog import load_catalog
+        from habit.catalog import load_catalog, peer_view
         from habit.config import load_config
 
         config = load_config(self.paths)
@@ -113,7 +113,7 @@ class ReminderService:
         else:
             self.log(f"The weekly summary time '{config.summary_day} {config.summary_at}' "
                      "does not read as a day and time (like sun 18:00); no summary will be written.")
-        self.config, self.commitments = config, items
+        self.config, self.commitments = peer_view(config, catalog), items
         self._signature = self._files_signature()
 
     def upcoming(self) -> list:

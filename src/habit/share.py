@@ -13,7 +13,7 @@ from datetime import datetime, time, tzinfo
 from typing import TYPE_CHECKING
 
 from habit.catalog import Catalog
-from habit.config import Config, PeerConfig, ShareConfig, load_config, save_config
+from habit.config import Config, ShareConfig, load_config, save_config
 from habit.errors import UsageProblem
 from habit.paths import HomePaths
 from habit.plans import WEEKDAYS, Commitment, parse_hhmm
@@ -81,39 +81,80 @@ def peer_check_commitment(catalog: Catalog) -> Commitment | None:
 
 
 def peer_slot(config: Config, commitment: Commitment | None) -> PeerSlot | None:
-    """The slot the reminder and the calendar use: config.peer first, then the plan's schedule."""
+    """The slot the reminder and the calendar use: the peer check's weekly schedule (an older
+    config.toml's [peer] slot is already read onto it by the catalog)."""
     minutes = config.peer.minutes or (commitment.minutes if commitment else None) or DEFAULT_PEER_MINUTES
     if config.peer.slot:
         day, at = parse_slot(config.peer.slot)
         return PeerSlot(day, at, minutes, from_config=True)
     sched = commitment.schedule if commitment else None
-    if sched and sched.every == "weekly" and sched.day and sched.at:
-        return PeerSlot(sched.day, sched.at, minutes, from_config=False)
+    if sched and sched.every == "weekly" and sched.days and sched.at:
+        return PeerSlot(sched.days[0], sched.at, minutes, from_config=False)
     return None
 
 
-def setup_peer(paths: HomePaths, *, name: str, backup: str | None = None, slot: str | None = None,
-               minutes: int | None = None) -> PeerConfig:
-    """Store the peer arrangement in config.toml. It replaces the previous one as a whole."""
-    peer_name = clean_text(name, what="the peer's name")
-    backup_name = clean_text(backup, what="the backup's name", required=False) or None
-    if backup_name and backup_name.casefold() == peer_name.casefold():
+@dataclass(frozen=True)
+class PeerArrangement:
+    """Who the weekly peer check is with, the backup and when: read from the peer-check commitment."""
+
+    commitment: Commitment
+    plan_id: str
+    slot: PeerSlot | None
+
+    @property
+    def name(self) -> str | None:
+        return self.commitment.peer
+
+    @property
+    def backup(self) -> str | None:
+        return self.commitment.backup
+
+
+def peer_arrangement(catalog: Catalog) -> PeerArrangement | None:
+    item = peer_check_commitment(catalog)
+    if item is None:
+        return None
+    return PeerArrangement(item, item.plan_id, peer_slot(Config(), item))
+
+
+def setup_peer(paths: HomePaths, *, name: str | None = None, backup: str | None = None,
+               slot: str | None = None, minutes: int | None = None) -> PeerArrangement:
+    """Edit the active peer-check commitment (one is made in your own plan when none is active).
+
+    Options not given keep their value; everything is checked before anything is written.
+    """
+    from habit.catalog import load_catalog
+    from habit.planedit import set_commitment
+
+    changes: dict[str, object] = {}
+    if name is not None:
+        changes["peer"] = clean_text(name, what="the peer's name")
+    if backup is not None:
+        changes["backup"] = clean_text(backup, what="the backup's name", required=False)  # "" clears
+    for who in (changes.get("peer"), changes.get("backup")):
+        if isinstance(who, str) and len(who) > 80:
+            raise UsageProblem("a name is up to 80 characters; nothing was saved.")
+    if slot is not None:
+        day, at = parse_slot(slot)
+        changes.update(every="weekly", days=[day], at=at.strftime("%H:%M"))
+    if minutes is not None:
+        if not 1 <= minutes <= 240:
+            raise UsageProblem(f"--minutes {minutes} is outside 1..240; a peer check is a few minutes.")
+        changes["minutes"] = minutes
+    current = peer_check_commitment(load_catalog(paths))
+    peer_name = changes.get("peer") or (current.peer if current else None)
+    backup_name = changes.get("backup", current.backup if current else None)
+    if peer_name and backup_name and str(backup_name).casefold() == str(peer_name).casefold():
         raise UsageProblem(
             "the backup is the same person as the peer; name someone else, or leave --backup out."
         )
-    for who in (peer_name, backup_name):
-        if who and len(who) > 80:
-            raise UsageProblem("a name is up to 80 characters; nothing was saved.")
-    normal_slot = None
-    if slot is not None:
-        day, at = parse_slot(slot)
-        normal_slot = f"{day} {at.strftime('%H:%M')}"
-    if minutes is not None and not 1 <= minutes <= 240:
-        raise UsageProblem(f"--minutes {minutes} is outside 1..240; a peer check is a few minutes.")
-    peer = PeerConfig(name=peer_name, backup=backup_name, slot=normal_slot, minutes=minutes)
-    config = load_config(paths)
-    save_config(paths, replace(config, peer=peer))
-    return peer
+    if current is None:
+        changes.update(kind="peer_check", title="Weekly peer check")
+    target = current.id if current else "peer-check"
+    set_commitment(paths, target, changes)
+    arrangement = peer_arrangement(load_catalog(paths))
+    assert arrangement is not None
+    return arrangement
 
 
 # ---------------------------------------------------------------- the two-line text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ import icalendar
 import pytest
 
 from habit.config import PeerConfig, ShareConfig, load_config
+from habit.plans import builtin_plans_dir
 from plan_support import BRIEF_PLANS, activate
 
 
@@ -61,26 +63,67 @@ def one_line_error(result) -> str:
 # ---------------------------------------------------------------- habit peer setup
 
 
-def test_peer_setup_stores_the_arrangement(habit, home):
+def _peer_check(home):
+    from habit.catalog import load_catalog
+
+    return load_catalog(home).first_of_kind("peer_check")
+
+
+def test_peer_setup_stores_the_arrangement_on_the_peer_check(habit, home):
     result = habit("peer", "setup", "--name", "Sam", "--backup", "Alex", "--slot", "Fri 16:30",
                    "--minutes", "5")
-    assert result.stdout.splitlines()[0] == "Weekly peer check with Sam, fri 16:30, 5 minutes; backup: Alex."
-    assert load_config(home).peer == PeerConfig("Sam", "Alex", "fri 16:30", 5)
+    assert result.stdout.splitlines()[0] == (
+        "Weekly peer check (peer-check) with Sam, fri 16:30, 5 minutes; backup: Alex.")
+    item = _peer_check(home)
+    assert (item.peer, item.backup, item.minutes) == ("Sam", "Alex", 5)
+    assert item.schedule.describe() == "weekly on fri at 16:30"
+    assert load_config(home).peer == PeerConfig()  # one truth: the plan, not config.toml
+    # The example shipped with habit is untouched; the edited copy is in the data folder.
+    assert (home.plans_dir / "start-ritual-and-peer-check.toml").is_file()
+    assert 'peer = "Sam"' not in (builtin_plans_dir() / "start-ritual-and-peer-check.toml").read_text()
+
+
+def test_peer_setup_keeps_what_is_not_given_and_shows_with_no_options(habit, home):
+    habit("peer", "setup", "--name", "Priya", "--backup", "Tom", "--slot", "thu 17:30")
+    habit("peer", "setup", "--name", "Priya")
+    shown = habit("peer", "setup").stdout
+    assert shown == "Weekly peer check (peer-check) with Priya, thu 17:30, 5 minutes; backup: Tom.\n"
+    listed = habit("plan", "list").stdout
+    assert "peer-check               peer_check       weekly on thu at 17:30" in listed
+    [line] = [x for x in habit("schedule").stdout.splitlines() if "peer-check" in x]
+    assert line.startswith("today 17:30") and line.endswith("weekly on thu at 17:30")
 
 
 def test_peer_setup_without_a_slot_names_the_plans_time(habit, home):
     result = habit("peer", "setup", "--name", "Sam")
-    assert "with Sam, fri 16:00 (the plan's time), 5 minutes." in result.stdout
+    assert "with Sam, fri 16:00, 5 minutes." in result.stdout
+
+
+def test_an_older_config_peer_is_read_everywhere_and_moved_into_the_plan(habit, home):
+    from habit.config import save_config
+
+    save_config(home, replace(load_config(home),
+                              peer=PeerConfig("Sam", "Alex", "thu 10:00", 10)))
+    assert "weekly on thu at 10:00" in habit("plan", "list").stdout
+    [line] = [x for x in habit("schedule").stdout.splitlines() if "peer-check" in x]
+    assert line.endswith("weekly on thu at 10:00")
+    habit("peer", "setup", "--minutes", "15")
+    item = _peer_check(home)
+    assert (item.peer, item.backup, item.minutes) == ("Sam", "Alex", 15)
+    assert item.schedule.describe() == "weekly on thu at 10:00"
+    assert load_config(home).peer == PeerConfig()
 
 
 @pytest.mark.parametrize("args", [["--slot", "friday"], ["--slot", "fri 16"], ["--minutes", "0"],
                                   ["--backup", "Sam"]])
 def test_peer_setup_bad_input_is_one_line_and_saves_nothing(habit, home, args):
     habit("peer", "setup", "--name", "Kept")
+    before = (home.plans_dir / "start-ritual-and-peer-check.toml").read_bytes()
     result = habit("peer", "setup", "--name", "Sam", *args, ok=False)
     assert result.exit_code == 2
     one_line_error(result)
-    assert load_config(home).peer == PeerConfig(name="Kept")
+    assert (home.plans_dir / "start-ritual-and-peer-check.toml").read_bytes() == before
+    assert _peer_check(home).peer == "Kept"
 
 
 def test_peer_without_setup_still_logs_a_check(habit, store):

@@ -174,30 +174,31 @@ def test_parse_slot_refuses_anything_else_in_one_line(text):
     assert "\n" not in message and 'like "fri 16:00"' in message
 
 
-def test_setup_peer_saves_normalised_values_and_keeps_the_rest_of_the_config(home):
-    save_config(home, Config(active_plans=("jaw-clench-pause",),
+def test_setup_peer_saves_normalised_values_on_the_commitment_and_keeps_the_config(home):
+    save_config(home, Config(active_plans=("start-ritual-and-peer-check",),
                              share=ShareConfig(webhook="https://example.org/h", auto_post=True)))
     peer = setup_peer(home, name=" Sam ", backup="Alex", slot="Friday 9:30", minutes=10)
-    assert peer == PeerConfig(name="Sam", backup="Alex", slot="fri 09:30", minutes=10)
+    assert (peer.name, peer.backup, peer.slot.describe(), peer.slot.minutes) == (
+        "Sam", "Alex", "fri 09:30", 10)
     config = load_config(home)
-    assert config.peer == peer
-    assert config.active_plans == ("jaw-clench-pause",)
+    assert config.peer == PeerConfig()
+    assert config.active_plans == ("start-ritual-and-peer-check",)
     assert config.share.webhook == "https://example.org/h"
-    assert oct(home.config.stat().st_mode & 0o777) == "0o600"
-    # The review reads the same slot.
+    copy = home.plans_dir / "start-ritual-and-peer-check.toml"
+    assert oct(copy.stat().st_mode & 0o777) == "0o600"
+    assert "# Two-line shared template (line 101)" in copy.read_text()  # comments kept (tomlkit)
+    # The review reads the same slot from the commitment.
     from habit.review import peer_slot as review_slot
 
-    assert review_slot(W47, tz=BERLIN, peer=config.peer, commitment=None) == local(20, 9, 30)
-    # And so does the reminder service.
-    from habit.schedule import parse_slot as schedule_slot
-
-    assert schedule_slot(config.peer.slot) == ("fri", time(9, 30))
+    item = load_catalog(home).first_of_kind("peer_check")
+    assert review_slot(W47, tz=BERLIN, peer=PeerConfig(), commitment=item) == local(20, 9, 30)
 
 
-def test_setup_peer_replaces_the_previous_arrangement_as_a_whole(home):
+def test_setup_peer_keeps_what_is_not_given(home):
     setup_peer(home, name="Sam", backup="Alex", slot="fri 16:00", minutes=5)
-    setup_peer(home, name="Robin")
-    assert load_config(home).peer == PeerConfig(name="Robin")
+    peer = setup_peer(home, name="Robin")
+    assert (peer.name, peer.backup, peer.slot.describe()) == ("Robin", "Alex", "fri 16:00")
+    assert setup_peer(home, backup="").backup is None
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
@@ -211,9 +212,11 @@ def test_setup_peer_replaces_the_previous_arrangement_as_a_whole(home):
 ])
 def test_setup_peer_refuses_bad_input_and_saves_nothing(home, kwargs, message):
     setup_peer(home, name="Kept", slot="mon 10:00")
+    copy = home.plans_dir / "start-ritual-and-peer-check.toml"
+    before = copy.read_bytes()
     with pytest.raises(UsageProblem, match=message):
         setup_peer(home, **kwargs)
-    assert load_config(home).peer == PeerConfig(name="Kept", slot="mon 10:00")
+    assert copy.read_bytes() == before
 
 
 def test_peer_slot_prefers_the_config_then_the_plan(home):

@@ -61,9 +61,16 @@ class AppContext:
         return self._light if self._light is not None else self.store()
 
     def config(self) -> Config:
+        """The config as readers use it: the peer's names and slot from the active peer check."""
+        from habit.catalog import load_catalog, peer_view
         from habit.config import load_config
+        from habit.errors import PlanProblems
 
-        return load_config(self.paths)
+        config = load_config(self.paths)
+        try:
+            return peer_view(config, load_catalog(self.paths, config))
+        except PlanProblems:
+            return config
 
     def catalog(self) -> Catalog:
         from habit.catalog import load_catalog

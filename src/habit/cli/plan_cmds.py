@@ -68,8 +68,7 @@ def list_plans(ctx: typer.Context) -> None:
         for plan in plans:
             typer.echo(f"  {plan.id} — {plan.title}")
             for item in plan.commitments:
-                when = item.schedule.describe() if item.schedule else "when you choose"
-                typer.echo(f"    {item.id:<24} {item.kind:<16} {when}")
+                typer.echo(f"    {item.id:<24} {item.kind:<16} {item.when()}")
     typer.echo("Activate one with: habit plan add NAME (or a FILE); write your own with habit plan set.")
 
 
@@ -134,17 +133,99 @@ def add(
     typer.echo(f"Activated {plan.id} ({len(plan.commitments)} commitments){gone}.")
 
 
+@plan_app.command("set")
+def set_(
+    ctx: typer.Context,
+    commitment_id: str = typer.Argument(..., metavar="ID", help="The commitment to change or create."),
+    kind: str = typer.Option(None, "--kind", help="start_ritual, focus_block, wins_log, peer_check, "
+                             "pause_cue, proud_journal, daily_reflection, tiny_step, one_off, ..."),
+    title: str = typer.Option(None, "--title", help="A short title in your words."),
+    every: str = typer.Option(None, "--every", help="daily, weekdays, weekly, once, interval, after."),
+    days: str = typer.Option(None, "--days", help="A day set: mon,wed,fri or mon-fri (weekly)."),
+    at: str = typer.Option(None, "--at", help="The time, HH:MM."),
+    cue: str = typer.Option(None, "--cue", help="What it follows in your day: \"after my first coffee\"."),
+    after: str = typer.Option(None, "--after", metavar="ID", help="Runs right after this commitment."),
+    minutes: int = typer.Option(None, "--minutes", help="How long, 1-240 minutes."),
+    breathing: int = typer.Option(None, "--breathing-minutes", help="Breathing in a start ritual."),
+    target: int = typer.Option(None, "--target", help="How many a week."),
+    peer: str = typer.Option(None, "--peer", help="Peer check: who you meet."),
+    backup: str = typer.Option(None, "--backup", help="Peer check: who steps in."),
+    phrase: str = typer.Option(None, "--phrase", help="Words to say, shown at the moment."),
+    step: list[str] = typer.Option([], "--step", help="A step (repeatable; replaces the steps)."),
+    plan: str = typer.Option(None, "--plan", metavar="PLAN",
+                             help="Which plan (default: where the id is, else your own my-plan)."),
+) -> None:
+    """Change or create one commitment without editing TOML; prints its new schedule.
+
+    Options not given keep their value. An example plan is first copied into your data folder.
+    Example: habit plan set call --kind peer_check --days thu --at 17:30 --minutes 10 --peer Priya
+    """
+    from habit.planedit import set_commitment
+
+    app_ctx: AppContext = ctx.obj
+    changes = {
+        "kind": kind, "title": title, "every": every, "days": days, "at": at, "cue": cue,
+        "after": after, "minutes": minutes, "breathing_minutes": breathing, "weekly_target": target,
+        "peer": peer, "backup": backup, "phrase": phrase, "steps": step or None,
+    }
+    edited = set_commitment(app_ctx.paths, commitment_id, changes, plan_id=plan)
+    _say_edit(edited, "Added" if edited.created else "Changed")
+
+
+@plan_app.command("unset")
+def unset(
+    ctx: typer.Context,
+    commitment_id: str = typer.Argument(..., metavar="ID"),
+    field: str = typer.Argument(..., metavar="FIELD", help="cue, at, days, peer, backup, steps, "
+                                "minutes, target, phrase, schedule, ..."),
+) -> None:
+    """Remove one field of a commitment (its schedule, cue, backup, ...).
+
+    Example: habit plan unset call backup
+    """
+    from habit.planedit import unset_field
+
+    app_ctx: AppContext = ctx.obj
+    _say_edit(unset_field(app_ctx.paths, commitment_id, field), "Changed")
+
+
+def _say_edit(edited, verb: str) -> None:
+    if edited.copied_from is not None:
+        typer.echo(f"Copied the example {edited.plan.id} into your data folder; the shipped one "
+                   "stays as it is.")
+    item = edited.commitment
+    if item is None:
+        return
+    extra = []
+    if item.minutes:
+        extra.append(f"{item.minutes} min")
+    if item.weekly_target:
+        extra.append(f"{item.weekly_target} a week")
+    if item.peer:
+        extra.append(f"with {item.peer}" + (f", backup {item.backup}" if item.backup else ""))
+    more = f" ({'; '.join(extra)})" if extra else ""
+    typer.echo(f"{verb} {item.id} in {edited.plan.id}: {item.when()}{more}")
+
+
 @plan_app.command("remove")
-def remove(ctx: typer.Context, plan_id: str = typer.Argument(..., metavar="PLAN_ID")) -> None:
-    """Make a plan inactive. Nothing you logged is removed.
+def remove(ctx: typer.Context, ref: str = typer.Argument(..., metavar="PLAN_ID|COMMITMENT_ID")) -> None:
+    """Make a plan inactive, or take one commitment out of its plan. Nothing you logged is removed.
 
     Example: habit plan remove jaw-clench-pause
     """
     from habit.catalog import deactivate
+    from habit.config import load_config
 
     app_ctx: AppContext = ctx.obj
-    deactivate(app_ctx.paths, plan_id)
-    typer.echo(f"{plan_id} is no longer active; everything you logged stays.")
+    if ref in load_config(app_ctx.paths).active_plans:
+        deactivate(app_ctx.paths, ref)
+        typer.echo(f"{ref} is no longer active; everything you logged stays.")
+        return
+    from habit.planedit import remove_commitment
+
+    edited = remove_commitment(app_ctx.paths, ref)
+    _say_edit(edited, "Removed")
+    typer.echo(f"Removed {ref} from {edited.plan.id}; everything you logged stays.")
 
 
 def register(app: typer.Typer) -> None:

@@ -11,8 +11,11 @@ def commitment_lines(item: Commitment) -> list[str]:
         lines.append(f"  minutes:   {item.minutes}")
     if item.weekly_target:
         lines.append(f"  target:    {item.weekly_target} a week")
-    when = item.schedule.describe() if item.schedule else "when you choose (no reminder)"
+    when = item.when() if item.schedule or item.cue else "when you choose (no reminder)"
     lines.append(f"  when:      {when}")
+    if item.peer:
+        backup = f" (backup: {item.backup})" if item.backup else ""
+        lines.append(f"  with:      {item.peer}{backup}")
     for step in item.steps:
         lines.append(f"  step:      {step}")
     for label, value in (
@@ -21,6 +24,9 @@ def commitment_lines(item: Commitment) -> list[str]:
     ):
         if value:
             lines.append(f"  {label + ':':<10} {value}".replace("\n", "\n" + " " * 13))
-    lines.append(f"  from:      {item.source.file}, line {item.source.line}")
-    lines.append(f"  said:      “{item.source.quote}”")
+    if item.source is None:
+        lines.append("  from:      your own plan")
+    else:
+        lines.append(f"  from:      {item.source.file}, line {item.source.line}")
+        lines.append(f"  said:      “{item.source.quote}”")
     return lines

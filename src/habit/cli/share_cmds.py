@@ -19,33 +19,46 @@ NO_WEBHOOK = ("No webhook is set up; the text stays here. "
 
 def peer_setup(
     ctx: typer.Context,
-    name: str = typer.Option(..., "--name", metavar="NAME", help="Your peer for the weekly check."),
+    name: str | None = typer.Option(None, "--name", "--peer", metavar="NAME",
+                                    help="Your peer for the weekly check."),
     backup: str | None = typer.Option(None, "--backup", metavar="NAME",
-                                      help="Who steps in when the peer can't."),
+                                      help='Who steps in when the peer can\'t ("" removes it).'),
     slot: str | None = typer.Option(
-        None, "--slot", metavar='"DAY HH:MM"', help='The weekly slot, like "fri 16:00" (default: the plan).'
+        None, "--slot", metavar='"DAY HH:MM"', help='The weekly slot, like "fri 16:00".'
     ),
-    minutes: int | None = typer.Option(None, "--minutes", metavar="N",
-                                       help="How long it is (default: the plan's)."),
+    minutes: int | None = typer.Option(None, "--minutes", metavar="N", help="How long it is."),
 ) -> None:
-    """Set who your weekly peer check is with, the backup, and the slot. Replaces the previous set-up.
+    """Who your weekly peer check is with, the backup and the slot; with no options, show them.
 
+    It edits the peer-check commitment of your plan (options not given keep their value), so
+    plan list, schedule, calendar, review, share and the reminders all say the same.
     Example: habit peer setup --name Sam --backup Alex --slot "fri 16:00" --minutes 5
     """
-    from habit.share import peer_check_commitment, peer_slot, setup_peer
+    from habit.share import peer_arrangement, setup_peer
 
     app_ctx: AppContext = ctx.obj
-    peer = setup_peer(app_ctx.paths, name=name, backup=backup, slot=slot, minutes=minutes)
-    config = app_ctx.config()
-    when = peer_slot(config, peer_check_commitment(app_ctx.catalog()))
-    parts = [f"with {peer.name}"]
+    if (name, backup, slot, minutes) == (None, None, None, None):
+        arrangement = peer_arrangement(app_ctx.catalog())
+        if arrangement is None:
+            typer.echo("No peer check is active. Set one up: habit peer setup --name NAME "
+                       '--slot "thu 17:30" [--backup NAME] [--minutes 10]')
+            return
+        typer.echo(_arrangement_line(arrangement))
+        return
+    arrangement = setup_peer(app_ctx.paths, name=name, backup=backup, slot=slot, minutes=minutes)
+    typer.echo(_arrangement_line(arrangement))
+    typer.echo(f"Saved in {arrangement.plan_id}. The reminder, the review and share use it; "
+               "`habit calendar -o habit.ics` puts it in your calendar.")
+
+
+def _arrangement_line(arrangement) -> str:
+    item = arrangement.commitment
+    parts = [f"with {item.peer}" if item.peer else "with no peer named yet"]
+    when = arrangement.slot
     if when:
-        origin = "" if when.from_config else " (the plan's time)"
-        parts.append(f"{when.describe()}{origin}, {when.minutes} minutes")
-    backup_text = f"; backup: {peer.backup}" if peer.backup else ""
-    typer.echo(f"Weekly peer check {', '.join(parts)}{backup_text}.")
-    typer.echo("Saved. The reminder and the review use it; `habit calendar -o habit.ics` "
-               "puts it in your calendar.")
+        parts.append(f"{when.describe()}, {when.minutes} minutes")
+    backup_text = f"; backup: {item.backup}" if item.backup else ""
+    return f"Weekly peer check ({item.id}) {', '.join(parts)}{backup_text}."
 
 
 # ---------------------------------------------------------------- habit share
