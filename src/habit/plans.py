@@ -157,7 +157,9 @@ class Commitment:
 
     def when(self) -> str:
         """The schedule line with its cue: "weekdays at 09:15, after my first coffee"."""
-        text = self.schedule.describe() if self.schedule else "when you choose"
+        if self.schedule is None:
+            return self.cue or "when you choose"
+        text = self.schedule.describe()
         return f"{text}, {self.cue}" if self.cue else text
 
     @property
