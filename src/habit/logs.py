@@ -105,8 +105,9 @@ def _parse_iso(raw: str, tz: tzinfo) -> datetime:
 
 
 def check_not_future(moment: datetime, *, now: datetime, tz: tzinfo) -> datetime:
-    if moment < EARLIEST:
-        raise TimeProblem(f"{moment:%Y-%m-%d} is before 1970; habit keeps times from 1970 on.")
+    local = moment.astimezone(tz)  # the date the user typed, in their zone, not the UTC one
+    if local.year < EARLIEST.year:
+        raise TimeProblem(f"{local:%Y-%m-%d} is before 1970; habit keeps times from 1970 on.")
     if moment > now + FUTURE_TOLERANCE:
         shown = moment.astimezone(tz).strftime("%a %d %b %Y %H:%M")
         raise TimeProblem(f"{shown} is in the future; --at takes a time that has already happened.")

@@ -65,3 +65,39 @@ def test_the_unreadable_plan_note_follows_only_a_real_save(habit, home):
     assert "saved" not in refused.stderr.replace("nothing was saved", "").replace("Nothing was saved", "")
     today = habit("today")
     assert "saved" not in today.stderr and "their words are left out" in today.stderr
+
+
+@pytest.mark.parametrize("bad", ["Mars/Phobos", "CET-1CEST", "../../etc/passwd"])
+def test_an_unknown_tz_is_named_once_and_replaced_by_a_stated_zone(bad):
+    from habit.clock import _system_zone, resolve_zone
+
+    zone, note = resolve_zone({"TZ": bad})
+    assert zone == _system_zone()[0]
+    assert note.startswith(f"habit: TZ={bad} is not a time zone name habit knows; times are in {zone} (")
+    assert "\n" not in note
+
+
+def test_a_known_tz_or_habit_tz_needs_no_note():
+    from zoneinfo import ZoneInfo
+
+    from habit.clock import resolve_zone
+
+    assert resolve_zone({"TZ": ":Europe/Berlin"}) == (ZoneInfo("Europe/Berlin"), None)
+    assert resolve_zone({"HABIT_TZ": "Asia/Tokyo", "TZ": "Mars/Phobos"}) == (ZoneInfo("Asia/Tokyo"), None)
+
+
+def test_an_unknown_habit_tz_is_refused_in_one_line_and_saves_nothing(monkeypatch, home):
+    monkeypatch.setenv("HABIT_TZ", "Bogus")
+    result = CliRunner().invoke(app, ["log", "x"])
+    assert result.exit_code == 2
+    assert result.stderr == ("habit: HABIT_TZ=Bogus is not a time zone name habit knows; set it to a name "
+                             "like Europe/Berlin (tzdata's list), or unset it.\n")
+    assert not home.root.exists()
+
+
+def test_an_unknown_tz_is_said_once_and_the_log_is_saved(monkeypatch):
+    monkeypatch.delenv("HABIT_TZ")
+    monkeypatch.setenv("TZ", "Mars/Phobos")
+    result = CliRunner().invoke(app, ["log", "x"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("TZ=Mars/Phobos") == 1 and "times are in" in result.stderr

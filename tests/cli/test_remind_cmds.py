@@ -63,13 +63,17 @@ def test_schedule_json(brief_plans, habit):
 
 
 def test_quiet_sets_shows_and_ends_a_hold(habit, home):
-    assert habit("quiet", "3m").stdout == "Quiet until 14:03:00. `habit quiet off` ends it sooner.\n"
+    assert habit("quiet", "3m").stdout == "Quiet until today 14:03. `habit quiet off` ends it sooner.\n"
     state = tomllib.loads(home.state.read_text())
     assert state["quiet_until"] == datetime(2026, 11, 19, 13, 3, tzinfo=UTC)
     assert habit("quiet").stdout == "Quiet until today 14:03.\n"
     assert habit("schedule").stdout.startswith("Quiet until today 14:03: reminders due until then")
     assert habit("quiet", "off").stdout == "Quiet is off; reminders go out again.\n"
     assert habit("quiet").stdout == "Reminders are not held.\n"
+
+
+def test_quiet_past_midnight_names_the_day(habit):
+    assert habit("quiet", "24h").stdout == "Quiet until Fri 20 Nov 14:00. `habit quiet off` ends it sooner.\n"
 
 
 @pytest.mark.parametrize("bad", ["soon", "0m", "25h", "-3m"])

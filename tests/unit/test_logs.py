@@ -78,7 +78,8 @@ def test_parse_at_forms(text, expected):
         ("25:00", "not a time of day"),
         ("last tuesday", "not a time"),
         ("0001-01-01 00:30", "from 1970 on"),
-        ("1969-12-31T23:00Z", "before 1970"),
+        ("1969-12-31T22:59Z", "1969-12-31 is before 1970"),  # 23:59 on New Year's Eve in Berlin
+        ("1969-12-31 23:59", "1969-12-31 is before 1970"),
         ("", "not a time"),
     ],
 )
@@ -86,6 +87,10 @@ def test_parse_at_refuses_with_one_line(text, message):
     with pytest.raises(logs.TimeProblem, match=message) as err:
         logs.parse_at(text, now=NOW, tz=BERLIN)
     assert "\n" not in str(err.value)
+
+
+def test_1970_is_the_local_date_typed():
+    assert logs.parse_at("1970-01-01 00:00", now=NOW, tz=BERLIN) == datetime(1969, 12, 31, 23, 0, tzinfo=UTC)
 
 
 def test_a_minute_ahead_is_still_now():

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
-from habit.clock import Clock, SystemClock, local_zone
+from habit.clock import Clock, SystemClock, resolve_zone
 from habit.paths import HomePaths, resolve_home
 
 if TYPE_CHECKING:
@@ -29,7 +29,11 @@ class AppContext:
 
     @classmethod
     def from_environment(cls, *, debug: bool = False) -> AppContext:
-        return cls(paths=resolve_home(), clock=SystemClock(), tz=local_zone(), debug=debug)
+        tz, zone_note = resolve_zone()
+        ctx = cls(paths=resolve_home(), clock=SystemClock(), tz=tz, debug=debug)
+        if zone_note:
+            ctx.notices.append(zone_note)
+        return ctx
 
     def store(self) -> Store:
         """Open the data file on first use, and close any block a killed process left running."""

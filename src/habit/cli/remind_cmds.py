@@ -188,7 +188,7 @@ def quiet(
         return
     until = now + parse_duration(length)
     set_quiet(app_ctx.paths, until)
-    typer.echo(f"Quiet until {until.astimezone(app_ctx.tz):%H:%M:%S}. `habit quiet off` ends it sooner.")
+    typer.echo(f"Quiet until {_when(until, app_ctx)}. `habit quiet off` ends it sooner.")
 
 
 def register(app: typer.Typer) -> None:
