@@ -79,15 +79,19 @@ def backup_path(paths: HomePaths, now: datetime, tz: tzinfo, target: Path | None
 
 def make_backup(paths: HomePaths, *, now: datetime, tz: tzinfo, target: Path | None = None) -> BackupResult:
     """Copy the data file with SQLite's online backup API (safe while the service writes)."""
-    from habit.db.store import open_store
+    from habit.db.store import open_for_reading
 
     if not paths.db.exists():
         raise StoreError(f"there is no data to back up yet at {paths.db}.")
     path = backup_path(paths, now, tz, target)
-    store = open_store(paths, create=False)  # a damaged or foreign file stops here, before any mkdir
+    store = open_for_reading(paths)  # a damaged or foreign file stops here, before any mkdir
+    assert store is not None  # checked above
     try:
         if target is None:
-            ensure_home(paths)
+            try:
+                ensure_home(paths)
+            except StoreError as err:
+                raise StoreError(f"{err} To back up a read-only copy, add -o FILE elsewhere.") from err
             _private_dir(paths.backups_dir)
         store.backup_to(path)
     finally:

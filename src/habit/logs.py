@@ -311,7 +311,7 @@ class Today:
     upcoming: tuple[Upcoming, ...]
 
 
-def today(store: HabitStore, commitments: Sequence[Commitment], *, now: datetime, tz: tzinfo,
+def today(store: HabitStore | None, commitments: Sequence[Commitment], *, now: datetime, tz: tzinfo,
           peer_slot: str | None = None, upcoming: int = 4) -> Today:
     """What was logged today (local day) and the next reminders due, soonest first."""
     from habit.schedule import next_fires, with_peer_slot  # pure maths; no APScheduler here
@@ -320,7 +320,8 @@ def today(store: HabitStore, commitments: Sequence[Commitment], *, now: datetime
     fires = next_fires(with_peer_slot(commitments, peer_slot), now, tz)
     soon = tuple(Upcoming(f.commitment.id, f.commitment.title, f.at) for f in fires
                  if f.at is not None)[:upcoming]
-    return Today(day, tuple(entries_on(store, day, tz=tz)), soon)
+    entries = tuple(entries_on(store, day, tz=tz)) if store is not None else ()  # no data file yet
+    return Today(day, entries, soon)
 
 
 # ---------------------------------------------------------------- scripts from the plans

@@ -53,6 +53,26 @@ class AppContext:
                 )
         return self._store
 
+    def reader(self) -> Store | None:
+        """For commands that only read: None when there is no data file yet (nothing is created);
+        a read-only data folder is opened read-only, so a copy there can still be read."""
+        if self._store is not None:
+            return self._store
+        if not self.paths.db.exists():
+            return None
+        from habit.db.store import ReadOnlyData, open_for_reading
+
+        try:
+            return self.store()  # the usual path: orphan blocks closed, an upgrade noted
+        except ReadOnlyData:
+            self.close()
+            self._store = open_for_reading(self.paths)
+            return self._store
+
+    def nothing_here(self) -> str:
+        """The one line a reading command shows on a home with no data file."""
+        return f"No habit data in {self.paths.root} yet; nothing to show. `habit log \"...\"` starts it."
+
     def quick_store(self) -> Store | LightStore:
         """For log/proud/pause: plain sqlite3 on a ready file (no SQLAlchemy import, ~0.4 s);
         the full store when the file needs creating, migrating or a block recovered, or fails."""

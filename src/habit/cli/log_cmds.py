@@ -320,7 +320,8 @@ def today(
         slot = app.config().peer.slot
     except HabitError:  # config trouble must not hide today's entries
         pass
-    result = compute_today(app.store(), _commitments(app, saving=False), now=app.clock.now(), tz=app.tz,
+    store = app.reader()  # None on a home with no data file: nothing is created
+    result = compute_today(store, _commitments(app, saving=False), now=app.clock.now(), tz=app.tz,
                            peer_slot=slot)
     if as_json:
         return _echo_json({
@@ -331,7 +332,10 @@ def today(
                          for u in result.upcoming],
         })
     typer.echo(result.day.strftime("Today, %A %d %B"))
-    if not result.entries:
+    if store is None:
+        typer.echo(f"  Nothing logged yet today (no habit data in {app.paths.root} yet). "
+                   "One line is enough: habit log \"...\"")
+    elif not result.entries:
         typer.echo("  Nothing logged yet today. One line is enough: habit log \"...\"")
     for entry in result.entries:
         line = f"  {entry.at.astimezone(app.tz):%H:%M}  {KIND_WORDS[entry.kind]:<11} {_summary(entry)}"
@@ -373,7 +377,10 @@ def history(
         limit = 50
     if limit is not None:
         limit = min(limit, SQLITE_MAX_INT)  # more than there can be rows is simply all of them
-    entries = read_history(app.store(), since=start, kinds=kinds, limit=limit)
+    store = app.reader()
+    if store is None:
+        return typer.echo("[]" if as_json else app.nothing_here())
+    entries = read_history(store, since=start, kinds=kinds, limit=limit)
     with _reader_may_stop():
         _show_history(entries, app, limit, as_json)
 
@@ -478,7 +485,10 @@ def export(
         raise UsageProblem(f"'{fmt}' is not an export format; use --format csv or --format json.")
     if not is_stdout(output):
         check_target(output, force=force, example=f"habit.{fmt}")
-    data = export_data(app.store(), fmt, now=app.clock.now())
+    store = app.reader()
+    if store is None:
+        return typer.echo(app.nothing_here() + " Nothing was exported.", err=True)
+    data = export_data(store, fmt, now=app.clock.now())
     if is_stdout(output):
         with _reader_may_stop():
             typer.echo(data, nl=False)

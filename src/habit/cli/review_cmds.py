@@ -45,7 +45,7 @@ def review(
     chosen = choose_week(week, last=last, now=now, tz=app_ctx.tz)
     config = app_ctx.config()
     catalog = app_ctx.catalog()
-    store = app_ctx.store() if app_ctx.paths.db.exists() else None  # a review never creates files
+    store = app_ctx.reader()  # a review never creates files, and reads a read-only copy
     result = review_week(store, chosen, tz=app_ctx.tz, now=now, commitments=catalog.commitments(),
                          peer=config.peer)
     if chosen_fmt == "json":

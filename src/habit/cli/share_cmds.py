@@ -92,7 +92,7 @@ def share_show(
         except typer.Abort:  # Ctrl-C or Ctrl-D at the question
             typer.echo("\nStopped; nothing was copied or shared.", err=True)
             raise typer.Exit(130) from None
-    text = share_week(app_ctx.store(), app_ctx.catalog(), week=which, tz=app_ctx.tz, now=now,
+    text = share_week(app_ctx.reader(), app_ctx.catalog(), week=which, tz=app_ctx.tz, now=now,
                       config=app_ctx.config(), need=need)
     typer.echo(text)
     copied = clipboard.copy(text)

@@ -74,6 +74,40 @@ def open_store(paths: HomePaths, *, create: bool = True) -> Store:
     return store
 
 
+def open_for_reading(paths: HomePaths) -> Store | None:
+    """For commands that only read: None when there is no data file (nothing is created); the
+    normal store when it can be opened; otherwise, when its folder cannot be written (a read-only
+    or immutable copy), the file opened read-only (`mode=ro&immutable=1`: no -wal or -shm needed,
+    and no one can be writing to a folder that cannot be written)."""
+    if not paths.db.exists():
+        return None
+    try:
+        return open_store(paths, create=False)
+    except StoreError as err:
+        if not isinstance(err, ReadOnlyData):
+            raise
+        first = err
+    _check_header(paths.db)
+    try:
+        conn = sqlite3.connect(_read_only_uri(paths.db), uri=True)
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        raise first from None
+    if version != SCHEMA_VERSION:
+        raise StoreError(f"{paths.db} needs an upgrade for this habit, and its folder is read-only; "
+                         "it was left untouched. Open it once where it can be written.")
+    return Store(make_engine(paths.db, read_only=True), paths.db, read_only=True)
+
+
+def _read_only_uri(db: Path) -> str:
+    from urllib.parse import quote
+
+    return f"file:{quote(str(db))}?mode=ro&immutable=1"
+
+
 def _check_header(db: Path) -> None:
     try:
         with db.open("rb") as handle:
@@ -140,8 +174,9 @@ def _place_new(tmp: Path, target: Path) -> None:
     tmp.unlink()
 
 
-def make_engine(db: Path):
-    engine = create_engine(f"sqlite:///{db}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+def make_engine(db: Path, *, read_only: bool = False):
+    url = f"sqlite:///{_read_only_uri(db)}&uri=true" if read_only else f"sqlite:///{db}"
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every test
@@ -168,7 +203,7 @@ def translate(err: Exception, db: Path) -> StoreError:
             f"the disk holding {db} is full; nothing new was saved. Free some space and try again."
         )
     if "readonly" in text or "read-only" in text:
-        return StoreError(f"{db} is read-only; nothing new was saved. Check its permissions.")
+        return ReadOnlyData(f"{db} is read-only; nothing new was saved. Check its permissions.")
     if "locked" in text or "busy" in text:
         return StoreError(f"{db} is busy in another program; nothing new was saved. Try again.")
     if "not a database" in text or "malformed" in text:
@@ -177,7 +212,7 @@ def translate(err: Exception, db: Path) -> StoreError:
             "Restore a backup or move it away."
         )
     if "unable to open" in text:
-        return StoreError(f"cannot open {db}; check that its folder exists and is writable.")
+        return ReadOnlyData(f"cannot open {db}; check that its folder exists and is writable.")
     if "i/o error" in text:
         return StoreError(f"the disk holding {db} could not be read or written; nothing new was "
                           "saved. Check the disk (space, a removed drive) and try again.")
@@ -196,10 +231,15 @@ def _nearly_full(db: Path) -> bool:
 # ---------------------------------------------------------------- the store
 
 
+class ReadOnlyData(StoreError):
+    """The data file or its folder cannot be written; reading may still work (open_for_reading)."""
+
+
 class Store:
-    def __init__(self, engine, db: Path) -> None:
+    def __init__(self, engine, db: Path, *, read_only: bool = False) -> None:
         self.engine = engine
         self.db = db
+        self.read_only = read_only
         self.upgrade_copy: Path | None = None  # set when opening migrated the file (after a copy)
 
     # -- plumbing
@@ -290,7 +330,8 @@ class Store:
         tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
         try:
             os.close(os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600))
-            source = sqlite3.connect(self.db, timeout=BUSY_TIMEOUT_MS / 1000)
+            source = (sqlite3.connect(_read_only_uri(self.db), uri=True) if self.read_only
+                      else sqlite3.connect(self.db, timeout=BUSY_TIMEOUT_MS / 1000))
             dest = sqlite3.connect(tmp)
             try:
                 source.backup(dest)
