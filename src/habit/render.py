@@ -31,7 +31,12 @@ _ASCII = str.maketrans({"▪": "#", "·": ".", "–": "-", "—": "-", "“": '"
 _STRIP_MAX = 5
 _BAR_WIDTH = 12
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+# Inline marks CommonMark (and GFM's ~~strike~~ and tables) would act on; each is backslash-escaped,
+# `&` too, so a typed `&amp;` is not read as an entity.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+# At a line's start: headings, lists (`-`, `+`, `1.`, `1)`), setext underlines (`===`). The
+# backslash goes before the mark itself: `1\.` (a backslash before a digit is no escape).
+_MD_LINE_START = re.compile(r"^(\d+)([.)])|^([#+=-])")
 
 
 # ---------------------------------------------------------------- shared wording
@@ -276,10 +281,22 @@ def _indent(value: str, width: int) -> str:
 # ---------------------------------------------------------------- markdown
 
 
-def md_escape(value: str) -> str:
-    """User text in Markdown: shown as written, never turned into links, HTML or emphasis."""
-    value = _MD_SPECIAL.sub(r"\\\1", clean(value))
-    return re.sub(r"^(\s*)([#>+-]|\d+\.)(\s)", r"\1\\\2\3", value, flags=re.MULTILINE)
+def md_escape(value: str, *, indent: str = "  ") -> str:
+    """User text in Markdown: shown as written, never turned into lists, links, HTML or emphasis.
+
+    Each typed line stays a line (a hard break, `\\` at its end); blank lines stay paragraph
+    breaks; later lines are indented by `indent` so they stay inside their list item.
+    """
+    lines = [_md_line(line.strip()) for line in clean(value).strip().split("\n")]
+    out = lines[0]
+    for before, line in zip(lines, lines[1:], strict=False):
+        out += ("\\" if before and line else "") + "\n" + (indent + line if line else "")
+    return out
+
+
+def _md_line(line: str) -> str:
+    line = _MD_SPECIAL.sub(r"\\\g<0>", line)
+    return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", line)
 
 
 def markdown(review: WeekReview) -> str:
@@ -315,7 +332,7 @@ def markdown(review: WeekReview) -> str:
 
 
 def _md_item(value: str) -> str:
-    return md_escape(value).replace("\n", "\n  ")
+    return md_escape(value)
 
 
 def _md_notes(title: str, notes: tuple[Note, ...], *, with_kind: bool = False) -> list[str]:
@@ -341,7 +358,7 @@ def _md_peer(review: WeekReview) -> list[str]:
         head = f"- {_when(check.at)}" + (f" with {md_escape(who)}" if who else "")
         lines.append(head + (f": {_md_item(check.text)}" if check.text.strip() else ""))
         if check.reply and check.reply.strip():
-            quoted = md_escape(check.reply).replace("\n", "\n  > ")
+            quoted = md_escape(check.reply, indent="  > ").replace("\n\n", "\n  >\n")
             lines.append(f"  > {quoted}")
     return lines
 

@@ -344,7 +344,7 @@ def test_user_text_cannot_style_the_markdown_or_the_terminal(commitments):
     md = render.markdown(result)
     assert r"- Mon 09:00: \*bold\* \<b\>tag\</b\> \[link\](http://x) \`code\`" in md
     assert r"- Mon 10:00: \# not a heading" in md
-    assert "- Mon 21:00: first line\n  second line\n" in md
+    assert "- Mon 21:00: first line\\\n  second line\n" in md  # a hard break: the line is kept
     text = render.text(result)
     assert "\x1b" not in text and "\x07" not in text
     assert r"Mon 11:00  colour \x1b[31mred\x1b[0m bell\x07" in text
