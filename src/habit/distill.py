@@ -217,6 +217,7 @@ ACTIONS = _words(
     "message ask go walk sit breathe use give tack cook review read plan mute label share look "
     "highlight pause queue assign email meet follow stretch turn jot list record reach join sign "
     "commit aim stick begin create update track reflect exercise meditate drink eat cut limit stop "
+    "throw buy find "
     "leave close clean tidy finish submit fix prepare order bring carry wear stand name count exhale"
     " soften relax unclench inhale drop press"
 )
@@ -237,7 +238,8 @@ WEAK = re.compile(
 BLOCKERS = re.compile(
     r"\b(?:worr\w*|afraid|scared|nervous|fear\w*|anxious|panic\w*|dread\w*|terrif\w*|worst|brain|mind"
     r"|head|imagine|picture|if|unless|don['’]t|do not|not sure|doubt|can['’]t|cannot|won['’]t|never"
-    r"|wish|told|said|thought|tell(?:ing)? myself|used to|last (?:week|time|year)|before|ago|would|could)\b",
+    r"|wish|told|said|thought|tell(?:ing)? myself|used to|last (?:week|time|year)|before|ago|would|could"
+    r"|not (?:even )?(?:certain|sure)|sometimes|usually|normally|typically|generally|often)\b",
     re.IGNORECASE,
 )
 # Checked more narrowly: "before" blocks only as the past ("I did that before"), since a cue like
@@ -251,6 +253,9 @@ REJECTION = re.compile(
     r"|not worth (?:it|the)|not (?:realistic|doable)|I(?:['’]m| am) not (?:ready|willing))",
     re.IGNORECASE,
 )
+HABIT_QUESTION = re.compile(
+    r"\b(?:what|how) (?:do|did) you (?:usually |normally |typically )?(?:do|handle|spend)\b"
+    r"|\bdo you (?:usually|normally|ever|often)\b|\bhave you ever\b|\bhow often do you\b", re.I)
 REQUEST = re.compile(r"^\W*(?:can|could|would|will|may|shall) (?:you|we)\b", re.I)
 PROPOSAL = re.compile(
     r"\b(?:(?:would|are|will) you be willing|are you willing|would you (?:like to |be up for )?(?:try|commit)"
@@ -444,7 +449,7 @@ def _is_time_word(word: str) -> bool:
     return word in _TIME_WORDS
 
 
-def find_commitments(turns: list[Turn]) -> list[Finding]:
+def find_commitments(turns: list[Turn], *, plain: bool = False) -> list[Finding]:
     """Every client commitment, before the weak ones are judged and repeats are folded."""
     findings: list[Finding] = []
     order = 0
@@ -458,13 +463,16 @@ def find_commitments(turns: list[Turn]) -> list[Finding]:
             proposal = ""
         carry: bool | None = None
         last: Finding | None = None
+        # "What do you do when ...?" is answered with habits: "I'll do stuff around the house".
+        asked_habits = previous is not None and bool(HABIT_QUESTION.search(previous.text))
         for sentence in sentences_of(turn, index):
             if REQUEST.match(sentence.text):
                 carry = None
                 continue  # "Can we ...?", "Could you ...": asking, not committing
             order += 1
             found, active = _sentence_findings(sentence, turn_text, proposal, carry=carry,
-                                               last=last if carry is not None else None)
+                                               last=last if carry is not None else None,
+                                               plain=plain and not asked_habits)
             # A caption cut mid-sentence ("... at 8:30 on weekdays," / "then a 30-minute block")
             # carries the commitment it was under onto the next line.
             carry = active if not re.search(r"[.!?][\"”’)]*$", sentence.text) else None
@@ -484,7 +492,7 @@ def _previous_other(turns: list[Turn], index: int) -> Turn | None:
 
 
 def _sentence_findings(sentence: Sentence, turn_text: str, proposal: str, *, carry: bool | None = None,
-                       last: Finding | None = None) -> tuple[list[Finding], bool | None]:
+                       last: Finding | None = None, plain: bool = False) -> tuple[list[Finding], bool | None]:
     found: list[Finding] = []
     active: bool | None = carry  # strength of the commitment this sentence is under, if any
     before = ""
@@ -503,8 +511,8 @@ def _sentence_findings(sentence: Sentence, turn_text: str, proposal: str, *, car
             if IN_SESSION.search(rest) or segment.rstrip("\"”’) ").endswith("?"):
                 active = None
                 continue
-            kind = kind_of(said, timed=True) or _cue_before(segment[:match.start()]) or _scheduled_step(
-                said, strong)
+            kind = (kind_of(said, timed=True) or _cue_before(segment[:match.start()])
+                    or _scheduled_step(said, strong) or (_plain_step(said, match) if plain else None))
             if _content_free(rest):  # "I'll do it", "I can commit to trying"
                 resolved = _resolve(sentence, turn_text, proposal)
                 if resolved is None and kind is not None:
@@ -556,6 +564,21 @@ def _scheduled_step(said: str, strong: bool) -> str | None:
         return None
     once = _ONCE.search(said) and not re.search(r"\b(?:every|each)\b", said, re.I)
     return "one_off" if once else "tiny_step"
+
+
+_RECURRING = re.compile(
+    r"\b(?:every|each|daily|weekly|a day|a week|per (?:day|week)|from now on|regularly|always|nights)\b",
+    re.I)
+
+
+def _plain_step(said: str, match: re.Match[str]) -> str | None:
+    """Real speech: a firm "I'll <everyday action> <object>" is a step even with no time said."""
+    if match.re is not STRONG or not match.group("verb") or len(said.split()) < 3:
+        return None
+    if re.match(r"(?:keep|stick|stay|continue)\w*\b", said, re.I):
+        return None  # holding on to what is, not a new step
+    # With no "every", "a day", "from now on", the step is taken once.
+    return "tiny_step" if _RECURRING.search(said) else "one_off"
 
 
 def _finding(kind: str, sentence: Sentence, segment: str, strong: bool, detail: str,
@@ -659,6 +682,22 @@ def judge(findings: list[Finding], turns: list[Turn]) -> list[Finding]:
             continue
         kept.append(item)
     return kept
+
+
+def fold_repeats(findings: list[Finding]) -> list[Finding]:
+    """A plain step said again later ("I'll check it out" ... "I will check out the Y") is one step."""
+    kept: list[Finding] = []
+    for item in findings:
+        verb = _head_word(item.action)
+        if verb and any(k.kind == item.kind and _head_word(k.action) == verb for k in kept):
+            continue
+        kept.append(item)
+    return kept
+
+
+def _head_word(action: str) -> str:
+    words = [w for w in re.findall(r"[a-z]+", action.lower()) if w not in FILLER]
+    return words[0] if words else ""
 
 
 def _taken_up(item: Finding, turns: list[Turn]) -> bool:
@@ -768,6 +807,10 @@ def distill(text: str, *, source: str, now: datetime, client: str | None = None,
     else:
         client_turns_or_error(turns, label=label, client=client)
         findings = judge(find_commitments(turns), turns)
+        if not findings:
+            # A session about other things (drinking, medicine, exercise): a firm "I'll <action>"
+            # is a plain step. Only then, so sessions with the plan's own kinds stay as precise.
+            findings = fold_repeats(judge(find_commitments(turns, plain=True), turns))
     items = _build(findings, source=source, now=now, notes=fmt == "notes")
     return Draft(_plan_head(source, len(items)), tuple(items), source)
 

@@ -372,3 +372,26 @@ def test_any_text_gives_a_valid_draft_or_one_clear_problem(pieces):
     check_draft(draft)
     for item in draft.commitments:
         assert item.quote and item.quote in lines[item.line - 1]
+
+
+# ---------------------------------------------------------------- real speech about other things
+
+
+def test_a_firm_plain_step_counts_when_no_kind_of_the_plan_comes_up():
+    text = ("Therapist: What could you do this week?\n\n"
+            "Patient: I'll throw out the cigarettes when I get home.\n\n"
+            "Therapist: What do you do when you're bored?\n\n"
+            "Patient: Like, I'll watch TV, cut the grass, stuff like that.\n\n"
+            "Therapist: Okay.\n\n"
+            "Patient: Sometimes I'll call my sister. I'm not even certain I'm going to take the pills.\n")
+    draft = run(text)
+    assert [(c.line, c.kind) for c in draft.commitments] == [(3, "one_off")]
+
+
+def test_plain_steps_said_again_are_one_step_and_stay_out_when_the_plan_kinds_come_up():
+    again = ("Patient: I'll check out the gym downtown.\n\nTherapist: Great.\n\n"
+             "Patient: Yes, I will check out the gym this week.\n")
+    assert [c.line for c in run(again).commitments] == [1]
+    with_kind = ("Patient: I'll set a 25-minute timer for the report.\n\nTherapist: Good.\n\n"
+                 "Patient: And I'll check out the gym downtown.\n")
+    assert [c.kind for c in run(with_kind).commitments] == ["focus_block"]
