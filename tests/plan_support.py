@@ -14,3 +14,13 @@ def activate(home: HomePaths, *plan_ids: str) -> None:
     """Make these example plans active (added to whatever the config already has)."""
     config = load_config(home)
     save_config(home, with_active(config, [*config.active_plans, *plan_ids]))
+
+
+def activate_only(habit, home: HomePaths, path, text: str, *, ok: bool = True):
+    """A plan of the test's own: write `text` to `path` and `habit plan add` it; the first time,
+    no other plan is active (whatever a fresh home would activate)."""
+    home.root.mkdir(parents=True, exist_ok=True)
+    if not home.config.exists():
+        home.config.write_text("[plans]\nactive = []\n")
+    path.write_text(text)
+    return habit("plan", "add", str(path), ok=ok)

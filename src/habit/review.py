@@ -44,11 +44,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from habit.errors import UsageProblem
 from habit.plans import ENTRY_KIND_FOR
+from habit.schedule import parse_slot
 from habit.weeks import IsoWeek, local_day, local_midnight, parse_week, week_of
 
 if TYPE_CHECKING:
@@ -307,7 +308,10 @@ def peer_status(week: IsoWeek, *, tz: tzinfo, now: datetime, peer: PeerConfig,
 def peer_slot(week: IsoWeek, *, tz: tzinfo, peer: PeerConfig,
               commitment: Commitment | None) -> datetime | None:
     """This week's peer-check slot as an aware local time, or None when none is known."""
-    parsed = parse_slot(peer.slot) if peer.slot else None
+    parsed = None
+    if peer.slot:
+        day, at = parse_slot(peer.slot)  # one clear line when it does not read
+        parsed = (_WEEKDAY[day], at)
     if parsed is None and commitment is not None and commitment.schedule is not None:
         sched = commitment.schedule
         if sched.every == "weekly" and sched.day and sched.at:
@@ -318,18 +322,6 @@ def peer_slot(week: IsoWeek, *, tz: tzinfo, peer: PeerConfig,
     day = week.monday + timedelta(days=weekday)
     # Through UTC and back so a slot in a DST gap or fold resolves the way zoneinfo does.
     return datetime.combine(day, at, tzinfo=tz).astimezone(tz)
-
-
-def parse_slot(text: str) -> tuple[int, time] | None:
-    """"fri 16:00" -> (4, 16:00); None when it cannot be read."""
-    parts = text.strip().lower().split()
-    if len(parts) != 2 or parts[0][:3] not in _WEEKDAY:
-        return None
-    try:
-        at = time.fromisoformat(parts[1])
-    except ValueError:
-        return None
-    return _WEEKDAY[parts[0][:3]], at
 
 
 def summarise_blocks(blocks: Iterable[BlockRecord]) -> BlockSummary:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from habit.errors import UsageProblem
 from habit.plans import WEEKDAYS, Commitment, Schedule, parse_hhmm
 
 TIMED = ("daily", "weekdays", "weekly", "once", "interval")
@@ -171,12 +172,23 @@ def next_fires(commitments: Iterable[Commitment], now: datetime, tz: tzinfo) -> 
 # ---------------------------------------------------------------- config overrides
 
 
+_FULL_DAYS = {name: name[:3] for name in
+              ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")}
+
+
+class SlotProblem(UsageProblem):
+    """A weekly slot that is not a weekday and a time."""
+
+
 def with_peer_slot(commitments: Iterable[Commitment], slot: str | None) -> list[Commitment]:
-    """`habit peer setup --slot "fri 16:00"` moves the peer check's weekly reminder there."""
-    parsed = parse_slot(slot) if slot else None
-    if parsed is None:
+    """`habit peer setup --slot "fri 16:00"` moves the peer check's weekly reminder there.
+
+    A slot that does not read (typed into config.toml by hand) is a one-line SlotProblem, never
+    silently the plan's slot or a guess from its first three letters.
+    """
+    if not slot:
         return list(commitments)
-    day, at = parsed
+    day, at = parse_slot(slot)
     moved = []
     for item in commitments:
         if item.kind == "peer_check":
@@ -185,24 +197,36 @@ def with_peer_slot(commitments: Iterable[Commitment], slot: str | None) -> list[
     return moved
 
 
-def parse_slot(text: str) -> tuple[str, time] | None:
-    """'fri 16:00' -> ('fri', 16:00); None when it does not read as a weekly slot."""
-    parts = text.strip().lower().split()
-    if len(parts) != 2:
-        return None
-    day, at = parts[0][:3], parse_hhmm(parts[1])
-    if day not in WEEKDAYS or at is None:
-        return None
+def weekday(text: str) -> str | None:
+    """'fri', 'Friday' -> 'fri'; None for anything else (no guessing from a misspelling)."""
+    day = text.strip().lower()
+    day = _FULL_DAYS.get(day, day)
+    return day if day in WEEKDAYS else None
+
+
+def parse_slot(text: str) -> tuple[str, time]:
+    """'fri 16:00' (any case, 'friday' too) -> ('fri', 16:00); one-line SlotProblem otherwise."""
+    parts = text.strip().split()
+    day = weekday(parts[0]) if parts else None
+    at = parse_hhmm(_zero_pad(parts[1])) if len(parts) == 2 else None
+    if len(parts) != 2 or day is None or at is None:
+        raise SlotProblem(
+            f"'{text.strip()}' is not a weekly slot; write a weekday and a 24-hour time, "
+            'like "fri 16:00".'
+        )
     return day, at
+
+
+def _zero_pad(hhmm: str) -> str:
+    return f"0{hhmm}" if len(hhmm) == 4 and hhmm[1] == ":" else hhmm
 
 
 def summary_commitment(day: str, at: str, plan_id: str = "") -> Commitment | None:
     """The weekly summary as a pseudo-commitment, so it shares the trigger maths and grace."""
     from habit.plans import Source
 
-    clock = parse_hhmm(at)
-    day = day.strip().lower()[:3]
-    if clock is None or day not in WEEKDAYS:
+    clock, day = parse_hhmm(at), weekday(day)
+    if clock is None or day is None:
         return None
     return Commitment(
         id="weekly-summary", kind="summary", title="Your week is ready", plan_id=plan_id,

@@ -16,7 +16,8 @@ from habit.catalog import Catalog
 from habit.config import Config, ShareConfig, load_config, save_config
 from habit.errors import UsageProblem
 from habit.paths import HomePaths
-from habit.plans import WEEKDAYS, Commitment, parse_hhmm
+from habit.plans import Commitment
+from habit.schedule import parse_slot
 from habit.text import clean_text
 
 if TYPE_CHECKING:
@@ -30,14 +31,6 @@ MAX_WIN_CHARS = 100
 MAX_NEED_CHARS = 280
 DEFAULT_PEER_MINUTES = 5
 _PLACEHOLDER_RE = re.compile(r"\{(blocks|minutes|wins|need)\}")
-_FULL_DAYS = {name: name[:3] for name in
-              ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")}
-
-
-class SlotProblem(UsageProblem):
-    """A weekly slot that is not a weekday and a time."""
-
-
 class WebhookProblem(UsageProblem):
     """A webhook address that cannot be used. The message never repeats the address."""
 
@@ -56,24 +49,6 @@ class PeerSlot:
 
     def describe(self) -> str:
         return f"{self.day} {self.at.strftime('%H:%M')}"
-
-
-def parse_slot(text: str) -> tuple[str, time]:
-    """'fri 16:00' (any case, 'friday' too) -> ('fri', 16:00); one-line SlotProblem otherwise."""
-    parts = text.strip().lower().split()
-    day = parts[0] if parts else ""
-    day = _FULL_DAYS.get(day, day)
-    at = parse_hhmm(_zero_pad(parts[1])) if len(parts) == 2 else None
-    if len(parts) != 2 or day not in WEEKDAYS or at is None:
-        raise SlotProblem(
-            f"'{text.strip()}' is not a weekly slot; write a weekday and a 24-hour time, "
-            'like "fri 16:00".'
-        )
-    return day, at
-
-
-def _zero_pad(hhmm: str) -> str:
-    return f"0{hhmm}" if re.fullmatch(r"\d:\d\d", hhmm) else hhmm
 
 
 def peer_check_commitment(catalog: Catalog) -> Commitment | None:

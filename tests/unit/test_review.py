@@ -264,8 +264,10 @@ def test_configured_slot_wins_over_the_plan(commitments):
     result = peer_status(IsoWeek(2026, 13), tz=BERLIN, now=local(2026, 3, 24, 9, 40), peer=peer,
                          commitment=peer_item, entries=[])
     assert result.slot == local(2026, 3, 24, 9, 30) and result.backup_due == "Alex"
-    assert parse_slot("friday 16:00") == parse_slot("fri 16:00") == (4, datetime(1, 1, 1, 16).time())
-    assert parse_slot("someday") is None and parse_slot("fri 25:00") is None
+    assert parse_slot("friday 16:00") == parse_slot("fri 16:00") == ("fri", datetime(1, 1, 1, 16).time())
+    for unreadable in ("someday", "fri 25:00", "fridya 16:00"):
+        with pytest.raises(UsageProblem, match="is not a weekly slot"):
+            parse_slot(unreadable)
 
 
 def test_no_backup_configured_names_nobody(commitments):

@@ -10,6 +10,7 @@ from apscheduler.triggers.cron import CronTrigger
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from habit.errors import UsageProblem
 from habit.plans import Commitment, Schedule, Source
 from habit.schedule import (
     due_now,
@@ -208,9 +209,11 @@ def test_peer_slot_from_config_moves_the_peer_check():
     peer = item("peer", kind="peer_check", every="weekly", day="fri", at=time(16, 0))
     moved = with_peer_slot([peer], "Wed 11:30")[0]
     assert moved.schedule.day == "wed" and moved.schedule.at == time(11, 30)
-    assert with_peer_slot([peer], "whenever")[0] is peer
-    assert parse_slot("friday 16:00") == ("fri", time(16, 0))
-    assert parse_slot("16:00") is None
+    assert with_peer_slot([peer], None)[0] is peer
+    assert parse_slot("friday 16:00") == parse_slot("FRI 16:00") == ("fri", time(16, 0))
+    for unreadable in ("whenever", "16:00", "fridya 16:00", "fri 24:30"):  # never a guess
+        with pytest.raises(UsageProblem, match="is not a weekly slot"):
+            with_peer_slot([peer], unreadable)
 
 
 def test_summary_commitment_from_config():

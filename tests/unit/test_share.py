@@ -10,10 +10,10 @@ import pytest
 from habit.catalog import activate_plan, load_catalog
 from habit.config import Config, PeerConfig, ShareConfig, load_config, save_config
 from habit.errors import UsageProblem
+from habit.schedule import SlotProblem
 from habit.share import (
     BUILTIN_TEMPLATE,
     DEFAULT_NEED,
-    SlotProblem,
     WebhookProblem,
     WeekFacts,
     check_webhook,
