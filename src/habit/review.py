@@ -367,7 +367,8 @@ class _Attribution:
     def times(self, cid: str, entries: Iterable[EntryRecord],
               blocks: Iterable[BlockRecord]) -> list[datetime]:
         """When something for commitment `cid` was logged."""
-        found = [e.at for e in entries if self.entry(e) == cid]
+        # (a commitment no longer active keeps the records tagged with it: its reminders went out)
+        found = [e.at for e in entries if self.entry(e) == cid or e.commitment_id == cid]
         item = self.ids.get(cid)
         if item is not None and item.kind == "start_ritual":
             found += [b.started_at for b in blocks]
