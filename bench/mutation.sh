@@ -48,6 +48,7 @@ only_mutate = ["src/habit/$module.py"]
 pytest_add_cli_args_test_selection = [${tests%,}]
 pytest_add_cli_args = ["-q", "-p", "no:cacheprovider", "-m", "not e2e", "-p", "no:randomly"]
 also_copy = ["tests/", "plans/", "seeds/", "docs/", "README.md"]
+timeout_multiplier = 4.0  # a mutant that loops forever on the fake clock is "timeout" (killed) sooner
 TOML
     (cd "$scratch" && "$VENV/bin/mutmut" run --max-children "$JOBS" >mutmut.log 2>&1 || true
      "$VENV/bin/mutmut" export-cicd-stats >/dev/null 2>&1 || true
