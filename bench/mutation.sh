@@ -20,7 +20,7 @@ fi
 
 tests_for() {
     case "$1" in
-        schedule) echo "tests/unit/test_schedule_zone.py tests/cli/test_own_plans_users_feel.py tests/unit/test_schedule.py tests/unit/test_service.py tests/cli/test_remind_cmds.py" ;;
+        schedule) echo "tests/unit/test_schedule_config.py tests/unit/test_schedule_zone.py tests/cli/test_own_plans_users_feel.py tests/unit/test_schedule.py tests/unit/test_service.py tests/cli/test_remind_cmds.py" ;;
         review) echo "tests/cli/test_review_users_feel.py tests/unit/test_review.py tests/cli/test_review_cmds.py tests/unit/test_share.py" ;;
         weeks) echo "tests/unit/test_weeks.py tests/cli/test_review_users_feel.py tests/unit/test_review.py tests/cli/test_review_cmds.py tests/unit/test_logs.py" ;;
         plans) echo "tests/cli/test_plan_check_users_feel.py tests/cli/test_own_plans_users_feel.py tests/unit/test_plans.py tests/unit/test_hypothesis_plans.py tests/unit/test_schedule.py tests/cli/test_plan_cmds.py" ;;
