@@ -1,4 +1,4 @@
-"""Quick logs: one function per kind, the one place entry rows are written from.
+"""Logs: one function per kind, and log_entry, the one place entry rows are written from.
 
 Every function takes the store and `now` (aware) as arguments and returns plain records, so the
 CLI and the reminder service call the very same code. Nothing here
@@ -174,7 +174,8 @@ def log_entry(
     commitment_id: str | None = None, peer: str | None = None, reply: str | None = None,
     block_id: int | None = None, required: bool = True,
 ) -> EntryRecord:
-    """Check and save one entry. The single writer of quick-log rows."""
+    """Check and save one entry: the single writer of entry rows (every command, the line at the
+    end of a focus block); the store runs habit.db.schema.INSERT_ENTRY."""
     if kind not in ENTRY_KINDS:
         raise UsageProblem(f"'{kind}' is not a kind of entry; use one of: {', '.join(ENTRY_KINDS)}.")
     if now.tzinfo is None or (at is not None and at.tzinfo is None):

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from habit.errors import HabitError, StoreError, UsageProblem
+from habit.logs import log_entry
 
 # Defaults for someone with no plan of these kinds (the plans' own values come first).
 DEFAULT_BLOCK_MINUTES = 25
@@ -408,10 +409,8 @@ def _after(store: Any, clock: Any, plan: BlockPlan, view: View, ending: Ending, 
     text = clean_line(text)
     entry = None
     if text:
-        entry = store.add_entry(
-            plan.entry_kind, text, ending.block.ended_at, created_at=clock.now(),
-            commitment_id=plan.wins_commitment, block_id=ending.block.id,
-        )
+        entry = log_entry(store, plan.entry_kind, text, now=clock.now(), at=ending.block.ended_at,
+                          commitment_id=plan.wins_commitment, block_id=ending.block.id)
     return SessionResult(ending.block, ending, goal, entry, status_line(text, ending, plan),
                          plan.reward, closed_by)
 

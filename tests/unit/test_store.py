@@ -111,3 +111,37 @@ def test_unwritable_home_is_one_clear_line(tmp_path):
             open_store(HomePaths(ro / "home"))
     finally:
         ro.chmod(0o700)
+
+
+# ---------------------------------------------------------------- one writer per row kind
+
+
+def _sources_with(needle: str) -> list[str]:
+    from pathlib import Path
+
+    import habit
+
+    root = Path(habit.__file__).parent
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*.py") if needle in p.read_text())
+
+
+def test_entry_rows_have_one_insert_and_one_writer():
+    """docs/DEVELOPING.md "Where each row is written": every entry is checked by logs.log_entry
+    (import: by habit.exchange, restoring rows as saved) and written by schema.INSERT_ENTRY."""
+    assert _sources_with("INSERT INTO entry") == ["db/schema.py"]
+    assert _sources_with("INSERT_ENTRY, ") == ["db/light.py", "db/store.py"]  # where it runs
+    # the light store's only other call hands a failed write to the full store
+    assert _sources_with(".add_entry(") == ["db/light.py", "logs.py"]
+    assert _sources_with("Entry(") == ["db/models.py"]  # the ORM never builds an entry row
+
+
+def test_imported_entries_are_written_like_any_other(home, clock):
+    store = open_store(home)
+    at = clock.now()
+    store.import_rows([], [{"uid": "u1", "kind": "win", "text": "from a file", "at": at,
+                            "created_at": at, "commitment_id": None, "peer": None, "reply": None}])
+    with sqlite3.connect(home.db) as conn:
+        row = conn.execute("SELECT uid, kind, text, at, created_at FROM entry").fetchone()
+    store.close()
+    stamp = at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    assert row == ("u1", "win", "from a file", stamp, stamp)

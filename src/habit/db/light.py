@@ -30,7 +30,7 @@ from habit.db.schema import (
     new_entry,
     with_id,
 )
-from habit.records import ENTRY_KINDS, EntryRecord
+from habit.records import EntryRecord
 
 # ---------------------------------------------------------------- the light store
 
@@ -60,8 +60,6 @@ class LightStore:
 
     def add_entry(self, kind: str, text: str, at: datetime, *, created_at: datetime,
                   **fields: Any) -> EntryRecord:
-        if kind not in ENTRY_KINDS:
-            raise ValueError(f"unknown entry kind {kind!r}")
         record = new_entry(kind, text, at, created_at=created_at, **fields)
         try:
             self.conn.execute("BEGIN IMMEDIATE")

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from habit.records import EntryRecord
+from habit.records import ENTRY_KINDS, EntryRecord
 
 SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
@@ -136,7 +136,10 @@ def new_entry(kind: str, text: str, at: datetime, *, created_at: datetime,
               commitment_id: str | None = None, block_id: int | None = None,
               peer: str | None = None, reply: str | None = None,
               uid: str | None = None) -> EntryRecord:
-    """The record as it will read back (times aware UTC), id 0 until inserted."""
+    """The record as it will read back (times aware UTC), id 0 until inserted. Every entry row
+    (the light store, the full store, import) is built here and written by INSERT_ENTRY."""
+    if kind not in ENTRY_KINDS:
+        raise ValueError(f"unknown entry kind {kind!r}")
     to_text(at), to_text(created_at)  # refuse naive times before anything is written
     return EntryRecord(0, uid or new_uid(), kind, text, at.astimezone(UTC),
                        created_at.astimezone(UTC), commitment_id, block_id, peer, reply)

@@ -25,7 +25,7 @@ from habit.db.models import Block, Entry, Reminder
 from habit.db.schema import BUSY_TIMEOUT_MS, MIGRATIONS, SCHEMA_VERSION, new_uid
 from habit.errors import NotFound, StoreError
 from habit.paths import HomePaths, ensure_home
-from habit.records import ENTRY_KINDS, BlockRecord, EntryRecord, ReminderRecord
+from habit.records import BlockRecord, EntryRecord, ReminderRecord
 
 T = TypeVar("T")
 
@@ -45,6 +45,12 @@ def _block(row: Block) -> BlockRecord:
         row.id, row.uid, row.commitment_id, row.started_at, row.planned_minutes, row.goal,
         row.label, row.status, row.last_seen_at, row.ended_at, row.actual_seconds,
     )
+
+
+def _insert_entry(session: Session, record: EntryRecord) -> EntryRecord:
+    """The one INSERT of entry rows on this store: the same statement the light store runs."""
+    result = session.connection().exec_driver_sql(schema.INSERT_ENTRY, schema.entry_values(record))
+    return schema.with_id(record, result.lastrowid)
 
 
 def _reminder(row: Reminder) -> ReminderRecord:
@@ -370,20 +376,11 @@ class Store:
         commitment_id: str | None = None, block_id: int | None = None,
         peer: str | None = None, reply: str | None = None, uid: str | None = None,
     ) -> EntryRecord:
-        if kind not in ENTRY_KINDS:
-            raise ValueError(f"unknown entry kind {kind!r}")
         record = schema.new_entry(
             kind, text, at, created_at=created_at, commitment_id=commitment_id,
             block_id=block_id, peer=peer, reply=reply, uid=uid or new_uid(),
         )
-
-        def action(session: Session) -> EntryRecord:
-            # The same statement the light store runs (habit.db.schema): one INSERT of entry rows.
-            result = session.connection().exec_driver_sql(
-                schema.INSERT_ENTRY, schema.entry_values(record))
-            return schema.with_id(record, result.lastrowid)
-
-        return self._write(action)
+        return self._write(lambda session: _insert_entry(session, record))
 
     def entries(
         self, *, since: datetime | None = None, until: datetime | None = None,
@@ -585,7 +582,9 @@ class Store:
                 block_uid = values.pop("block_uid", None)
                 if values["uid"] in entry_uids:
                     continue
-                session.add(Entry(**values, block_id=block_ids.get(block_uid) if block_uid else None))
+                kind, text, at = values.pop("kind"), values.pop("text"), values.pop("at")
+                _insert_entry(session, schema.new_entry(
+                    kind, text, at, **values, block_id=block_ids.get(block_uid) if block_uid else None))
                 entry_uids.add(values["uid"])
                 added_entries += 1
             return added_blocks, added_entries
