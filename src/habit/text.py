@@ -36,7 +36,17 @@ def clean_text(raw: str | None, *, what: str = "text", required: bool = True,
 
     `what` names the field in messages ("the win", "the reply").
     """
-    text = (raw or "").replace("\r\n", "\n").strip()
+    full = (raw or "").replace("\r\n", "\n")
+    text = full.strip()
+    # str.strip() also drops the separators \x1c-\x1f and \x85: control characters, refused like
+    # any other rather than trimmed away unseen.
+    edges = full[: len(full) - len(full.lstrip())] + full[len(full.rstrip()):]
+    for char in edges:
+        if unicodedata.category(char) == "Cc" and char not in "\t\n\r\x0b\x0c":
+            raise TextProblem(
+                f"{what} has a control character ({_describe(char)}). "
+                "Nothing was saved; retype it without that character."
+            )
     if not text:
         if required:
             raise TextProblem(f"{what} is empty; nothing was saved. Write a few words.")

@@ -212,7 +212,8 @@ def one_line(raw: str | None, *, what: str) -> str:
     (habit.text's rules, so they cannot garble a terminal when shown later)."""
     from habit.text import clean_text
 
-    return clean_text(" ".join((raw or "").split()), what=what, required=False)
+    checked = clean_text(raw, what=what, required=False, multiline=True)  # refuse before folding
+    return " ".join(checked.split())
 
 
 def minutes_phrase(minutes: float) -> str:
@@ -247,7 +248,7 @@ def run_session(
     # Given texts are checked before anything starts, so a refused one saves nothing.
     goal_text = one_line(goal, what="the goal")
     if log is not None:
-        log = one_line(clean_line(log), what="the line")
+        log = clean_line(one_line(log, what="the line"))
     ritual_start = clock.now()
     closed_by: int | None = None
     try:
