@@ -221,9 +221,17 @@ def remove(ctx: typer.Context, ref: str = typer.Argument(..., metavar="PLAN_ID|C
         deactivate(app_ctx.paths, ref)
         typer.echo(f"{ref} is no longer active; everything you logged stays.")
         return
+    from habit.errors import NotFound
     from habit.planedit import remove_commitment
 
-    edited = remove_commitment(app_ctx.paths, ref)
+    try:
+        edited = remove_commitment(app_ctx.paths, ref)
+    except NotFound:
+        from habit.catalog import load_catalog
+
+        if any(plan.id == ref for plan in load_catalog(app_ctx.paths).plans):
+            raise NotFound(f"plan '{ref}' is not active; `habit plan list` shows the active ones.") from None
+        raise
     _say_edit(edited, "Removed")
     typer.echo(f"Removed {ref} from {edited.plan.id}; everything you logged stays.")
 
