@@ -386,11 +386,7 @@ class Store:
         self, *, since: datetime | None = None, until: datetime | None = None,
         kinds: Iterable[str] | None = None, limit: int | None = None, newest_first: bool = False,
     ) -> list[EntryRecord]:
-        query = select(Entry)
-        if since is not None:
-            query = query.where(Entry.at >= since)
-        if until is not None:
-            query = query.where(Entry.at < until)
+        query = _in_window(select(Entry), Entry.at, since, until)
         if kinds is not None:
             query = query.where(Entry.kind.in_(list(kinds)))
         order = (Entry.at.desc(), Entry.id.desc()) if newest_first else (Entry.at, Entry.id)
@@ -537,11 +533,7 @@ class Store:
 
     def reminders(self, *, since: datetime | None = None, until: datetime | None = None,
                   commitment_id: str | None = None) -> list[ReminderRecord]:
-        query = select(Reminder)
-        if since is not None:
-            query = query.where(Reminder.due_at >= since)
-        if until is not None:
-            query = query.where(Reminder.due_at < until)
+        query = _in_window(select(Reminder), Reminder.due_at, since, until)
         if commitment_id is not None:
             query = query.where(Reminder.commitment_id == commitment_id)
         query = query.order_by(Reminder.due_at)
@@ -593,3 +585,12 @@ class Store:
 
     def block_uids(self) -> dict[int, str]:
         return self._read(lambda s: {i: u for u, i in s.exec(select(Block.uid, Block.id)).all()})
+
+
+def _in_window(query, column, since: datetime | None, until: datetime | None):
+    """Rows with `column` in [since, until), either end open when None."""
+    if since is not None:
+        query = query.where(column >= since)
+    if until is not None:
+        query = query.where(column < until)
+    return query
